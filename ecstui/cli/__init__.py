@@ -1,0 +1,1 @@
+"""The one-shot CLI face: parse -> core use case -> output."""

@@ -1,0 +1,1 @@
+"""Async use cases both faces call: inventory, promote, rollback, approvals, tail, audit."""

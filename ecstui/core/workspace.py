@@ -1,0 +1,37 @@
+"""The workspace: settings plus one lazily-created gateway per environment and GitHub.
+
+Both faces build one Workspace and hand it to the use cases, so AWS clients are
+created once per session and closed once on exit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ecstui.config import Settings
+
+if TYPE_CHECKING:
+    from ecstui.gateways.aws.session import AwsSession
+
+
+class Workspace:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._sessions: dict[str, AwsSession] = {}
+
+    @property
+    def environment_names(self) -> tuple[str, ...]:
+        return tuple(env.name for env in self.settings.environments)
+
+    def session(self, environment: str) -> AwsSession:
+        """The AWS session of one environment (created on first use, then reused)."""
+        if environment not in self._sessions:
+            from ecstui.gateways.aws.session import AwsSession
+
+            self._sessions[environment] = AwsSession(self.settings.environment(environment))
+        return self._sessions[environment]
+
+    async def close(self) -> None:
+        sessions, self._sessions = self._sessions, {}
+        for session in sessions.values():
+            await session.close()

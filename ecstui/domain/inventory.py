@@ -1,0 +1,184 @@
+"""What runs where: services across environments, and the facts derived from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ecstui.domain.images import ImageRef
+from ecstui.domain.models import (
+    CallerIdentity,
+    CircuitBreaker,
+    Deployment,
+    ServiceEvent,
+    Task,
+    TaskDefinition,
+)
+
+
+@dataclass(frozen=True)
+class Service:
+    """One ECS service with its deployments, running tasks and task definition."""
+
+    environment: str
+    cluster: str  # cluster name
+    name: str
+    arn: str
+    status: str
+    desired_count: int
+    running_count: int
+    pending_count: int
+    task_definition: TaskDefinition
+    deployments: tuple[Deployment, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    events: tuple[ServiceEvent, ...] = ()
+    circuit_breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
+    deployment_controller: str = "ECS"
+    app_container: str | None = None  # configured name; None: first essential container
+    launch_type: str | None = None
+    repository: str | None = None  # GitHub owner/name, from configuration
+
+    @property
+    def primary(self) -> Deployment | None:
+        return next((d for d in self.deployments if d.status == "PRIMARY"), None)
+
+    @property
+    def in_flight(self) -> bool:
+        """A rollout is under way: more than one deployment, or the primary not COMPLETED."""
+        primary = self.primary
+        return len(self.deployments) > 1 or (
+            primary is not None and primary.rollout_state == "IN_PROGRESS"
+        )
+
+    @property
+    def container_name(self) -> str | None:
+        definition = self.task_definition.container(self.app_container)
+        return definition.name if definition else self.app_container
+
+    @property
+    def defined_image(self) -> ImageRef | None:
+        """The app container's image as the current task definition names it."""
+        definition = self.task_definition.container(self.app_container)
+        return definition.image if definition else None
+
+    @property
+    def task_images(self) -> tuple[ImageRef, ...]:
+        """The app image each RUNNING task reports (digest from DescribeTasks)."""
+        images = []
+        for task in self.tasks:
+            if task.last_status != "RUNNING":
+                continue
+            run = task.container(self.container_name)
+            if run is not None:
+                images.append(run.image)
+        return tuple(images)
+
+    @property
+    def running_shas(self) -> tuple[str, ...]:
+        """Distinct SHAs (or image identities) across running tasks, most common first."""
+        counts: dict[str, int] = {}
+        for image in self.task_images:
+            key = image.sha or image.digest or str(image)
+            counts[key] = counts.get(key, 0) + 1
+        return tuple(sorted(counts, key=lambda k: -counts[k]))
+
+    @property
+    def image(self) -> ImageRef | None:
+        """The image the service runs: the most common among tasks, else the definition's."""
+        images = self.task_images
+        if not images:
+            return self.defined_image
+        top = self.running_shas[0]
+        return next(i for i in images if (i.sha or i.digest or str(i)) == top)
+
+    @property
+    def sha(self) -> str | None:
+        image = self.image
+        return image.sha if image else None
+
+    @property
+    def digest(self) -> str | None:
+        image = self.image
+        return image.digest if image else None
+
+    @property
+    def mixed(self) -> bool:
+        """Tasks disagree on the image they run (as during a rollout)."""
+        return len(self.running_shas) > 1
+
+    @property
+    def mutable_tag(self) -> bool:
+        """The definition pins the image only by a tag that can move, such as `latest`."""
+        image = self.defined_image
+        return bool(image and image.mutable_tag and not image.digest)
+
+    @property
+    def revision(self) -> int:
+        return self.task_definition.revision
+
+    @property
+    def rollout_state(self) -> str | None:
+        primary = self.primary
+        return primary.rollout_state if primary else None
+
+    @property
+    def deployed_at(self) -> datetime | None:
+        primary = self.primary
+        return primary.created_at if primary else None
+
+    @property
+    def failed_tasks(self) -> int:
+        return sum(d.failed_tasks for d in self.deployments)
+
+
+@dataclass(frozen=True)
+class EnvironmentInventory:
+    """One environment's services, or the error that hid them, with the time of good data."""
+
+    name: str
+    region: str
+    services: tuple[Service, ...] = ()
+    clusters: tuple[str, ...] = ()
+    identity: CallerIdentity | None = None
+    error: str | None = None
+    fetched_at: datetime | None = None  # the last successful fetch
+    cluster_errors: tuple[tuple[str, str], ...] = ()  # (cluster, one-sentence error)
+
+    @property
+    def stale(self) -> bool:
+        return self.error is not None or bool(self.cluster_errors)
+
+
+@dataclass(frozen=True)
+class Inventory:
+    environments: tuple[EnvironmentInventory, ...]
+    promote_from: str | None = None  # e.g. "pre-prod"
+    promote_to: str | None = None  # e.g. "prod"
+
+    @property
+    def services(self) -> tuple[Service, ...]:
+        return tuple(s for env in self.environments for s in env.services)
+
+    def environment(self, name: str) -> EnvironmentInventory | None:
+        return next((e for e in self.environments if e.name == name), None)
+
+    def find(self, service: str, environment: str | None = None) -> tuple[Service, ...]:
+        return tuple(
+            s
+            for s in self.services
+            if s.name == service and (environment is None or s.environment == environment)
+        )
+
+    def upstream_of(self, service: Service) -> Service | None:
+        """The same service in the environment that promotes into this one."""
+        if not self.promote_from or service.environment != self.promote_to:
+            return None
+        found = self.find(service.name, self.promote_from)
+        return found[0] if found else None
+
+    def behind(self, service: Service) -> bool:
+        """True when this (prod) service runs a different SHA from its pre-prod twin."""
+        upstream = self.upstream_of(service)
+        if upstream is None or upstream.sha is None:
+            return False
+        return upstream.sha != service.sha
