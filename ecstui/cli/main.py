@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ecstui import __version__
 from ecstui.errors import EcstuiError, ExitCode
@@ -53,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ecstui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module, help_text in COMMANDS:
-        command = importlib.import_module(f"ecstui.cli.commands.{module}")
+        command = _load_command(module)
+        if command is None:
+            continue
         child = sub.add_parser(
             name,
             help=help_text,
@@ -64,6 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
         add_global_options(child, suppress_defaults=True)
         command.add_arguments(child)
     return parser
+
+
+def _load_command(module: str) -> Any:
+    """Import a command module; None when this build does not ship it."""
+    try:
+        return importlib.import_module(f"ecstui.cli.commands.{module}")
+    except ModuleNotFoundError as error:
+        if error.name == f"ecstui.cli.commands.{module}":
+            return None
+        raise
 
 
 def add_global_options(parser: argparse.ArgumentParser, suppress_defaults: bool = False) -> None:
@@ -84,8 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args.command = "tui"
-    module = dict((name, mod) for name, mod, _ in COMMANDS)[args.command]
-    command = importlib.import_module(f"ecstui.cli.commands.{module}")
+    module = {name: mod for name, mod, _ in COMMANDS}[args.command]
+    command = _load_command(module)
     try:
         if args.demo and args.command != "sandbox":
             from ecstui.cli.demo import run_in_demo
