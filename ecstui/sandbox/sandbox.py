@@ -1,0 +1,306 @@
+"""The local AWS world behind `ecstui --demo` and the tests.
+
+Public API (stable; other parts of ecstui and the tests stand on it):
+
+    with Sandbox() as sandbox:          # start(): moto server, files, seed, lifecycle
+        sandbox.moto_url                # http://127.0.0.1:PORT
+        sandbox.config_path             # the ecstui.toml naming the world's profiles
+        sandbox.env                     # {var: value} to set for an ecstui process
+        sandbox.unset_env               # variables to remove from that process's env
+        sandbox.subprocess_env()        # os.environ + env - unset_env, for subprocesses
+        with sandbox.apply_env(): ...   # the same on os.environ, restored on exit/stop()
+        sandbox.session("prod")         # boto3 Session on that environment's profile
+        sandbox.deploy_sha("prod", "my-app", sha) -> deployment id
+        sandbox.reset()                 # back to the seeded world, fast
+
+"Unset" is represented by `unset_env`, a tuple of names, not by blank values:
+botocore treats some blank variables as set (a blank AWS_PROFILE names a missing
+profile), so `env` only holds variables to set, and `unset_env` lists those to remove.
+
+Components start in `start()` in order: moto, then the optional ones (the GitHub
+half plugs in at `_start_github`, its URL lands in `[github] api_url`), then the
+written files, the seed and the background threads. `stop()` undoes all of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ecstui.sandbox import world
+from ecstui.sandbox.files import SandboxFiles, write_ecstui_config, write_files
+from ecstui.sandbox.seed import SeededService, seed_environment
+
+# Credentials and pointers that must never leak from the operator's shell into the sandbox.
+UNSET_ENV = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_ENDPOINT_URL_ECS",
+    "AWS_ENDPOINT_URL_ECR",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+)
+
+
+class Sandbox:
+    """moto's server in-process, seeded from `world.py`, with files that point at it."""
+
+    def __init__(self, *, speed: float = 1.0, lifecycle: bool = True, logs: bool = True) -> None:
+        self.speed = speed  # >1 makes deployments finish sooner (tests use ~3)
+        self.with_lifecycle = lifecycle
+        self.with_logs = logs
+        self.moto_url = ""
+        self.github: Any = None  # the GitHub half's server, when it exists
+        self.github_url: str | None = None
+        self.seeded: dict[tuple[str, str], SeededService] = {}  # (env, service) -> seed
+        self._server: Any = None
+        self._tmp: Path | None = None
+        self._files: SandboxFiles | None = None
+        self._sessions: dict[str, Any] = {}
+        self._env_patches: list[_EnvPatch] = []
+        self._threads: list[Any] = []  # background components with .stop()
+        self._lock = threading.Lock()
+
+    # -- lifecycle of the sandbox itself -------------------------------------------------
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> Sandbox:
+        try:
+            self._start_moto()
+            self._start_github()
+            self._tmp = Path(tempfile.mkdtemp(prefix="ecstui-sandbox-"))
+            self._files = SandboxFiles(self._tmp)
+            write_files(self._files, self.moto_url, self.github_url)
+            self._seed()
+            self._start_background()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for patch in reversed(self._env_patches):
+            patch.restore()
+        self._env_patches.clear()
+        for component in reversed(self._threads):
+            component.stop()
+        self._threads.clear()
+        self._stop_github()
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        self._sessions.clear()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def _start_moto(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        # werkzeug logs every request on stderr: it would scribble over the TUI.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        from ecstui.sandbox import patches
+
+        patches.install()
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.moto_url = f"http://{host}:{port}"
+
+    def _start_github(self) -> None:
+        """The GitHub half starts here and sets `self.github` and `self.github_url`."""
+
+    def _stop_github(self) -> None:
+        if self.github is not None and hasattr(self.github, "stop"):
+            self.github.stop()
+        self.github = None
+
+    def _start_background(self) -> None:
+        if self.with_lifecycle and _has_module("lifecycle"):
+            from ecstui.sandbox.lifecycle import Lifecycle
+
+            lifecycle = Lifecycle(self, speed=self.speed)
+            lifecycle.start()
+            self._threads.append(lifecycle)
+        if self.with_logs and _has_module("logwriter"):
+            from ecstui.sandbox.logwriter import LogWriter
+
+            writer = LogWriter(self)
+            writer.start()
+            self._threads.append(writer)
+
+    # -- where things are ----------------------------------------------------------------
+
+    @property
+    def files(self) -> SandboxFiles:
+        if self._files is None:
+            raise RuntimeError("the sandbox is not started")
+        return self._files
+
+    @property
+    def config_path(self) -> Path:
+        return self.files.ecstui_config
+
+    @property
+    def temp_dir(self) -> Path:
+        return self.files.root
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Variables that point any ecstui process at this sandbox (see `unset_env`)."""
+        return {
+            "AWS_ENDPOINT_URL": self.moto_url,
+            "AWS_CONFIG_FILE": str(self.files.aws_config),
+            "AWS_SHARED_CREDENTIALS_FILE": str(self.files.aws_credentials),
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_DEFAULT_REGION": world.REGION,
+            "AWS_REGION": world.REGION,
+        }
+
+    @property
+    def unset_env(self) -> tuple[str, ...]:
+        return tuple(name for name in UNSET_ENV if name not in self.env)
+
+    def subprocess_env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
+        merged = dict(os.environ if base is None else base)
+        for name in self.unset_env:
+            merged.pop(name, None)
+        merged.update(self.env)
+        return merged
+
+    def apply_env(self) -> _EnvPatch:
+        """Point os.environ at the sandbox now; restored on exit of `with`, or by stop()."""
+        patch = _EnvPatch(self.env, self.unset_env)
+        self._env_patches.append(patch)
+        return patch
+
+    def write_config(self) -> None:
+        """Rewrite ecstui.toml, e.g. after a component set `github_url` late."""
+        write_ecstui_config(self.files, self.github_url)
+
+    # -- the world -----------------------------------------------------------------------
+
+    def session(self, environment: str) -> Any:
+        """A boto3 Session on the environment's web-identity profile, independent of
+        os.environ (its profile carries the endpoint; credentials come from moto's STS)."""
+        with self._lock:
+            if environment not in self._sessions:
+                import boto3
+                import botocore.session
+
+                core = botocore.session.Session()
+                core.set_config_variable("config_file", str(self.files.aws_config))
+                core.set_config_variable("credentials_file", str(self.files.aws_credentials))
+                core.set_config_variable("profile", _env_spec(environment).profile)
+                self._sessions[environment] = boto3.Session(botocore_session=core)
+            return self._sessions[environment]
+
+    def client(self, environment: str, service: str) -> Any:
+        return self.session(environment).client(service)
+
+    def _seed(self) -> None:
+        def one(env: world.EnvironmentSpec) -> list[SeededService]:
+            return seed_environment(self.session(env.name), env)
+
+        with ThreadPoolExecutor(max_workers=len(world.ENVIRONMENTS)) as pool:
+            for services in pool.map(one, world.ENVIRONMENTS):
+                for seeded in services:
+                    self.seeded[(seeded.environment, seeded.name)] = seeded
+
+    def reset(self) -> None:
+        """Back to the seeded world: ECS, ECR and Logs are wiped in place and reseeded.
+
+        Only those backends are reset (not STS/IAM/EC2), so credentials that processes
+        already hold stay mapped to their accounts and the default VPCs need no rebuild.
+        """
+        from ecstui.sandbox import patches
+
+        background = [c for c in self._threads if hasattr(c, "pause")]
+        with contextlib.ExitStack() as stack:
+            for component in background:
+                stack.enter_context(component.pause())
+            patches.reset_backends([env.account_id for env in world.ENVIRONMENTS])
+            self.seeded.clear()
+            self._seed()
+            for component in background:
+                if hasattr(component, "reseeded"):
+                    component.reseeded()
+
+    def deploy_sha(self, environment: str, service: str, sha: str) -> str:
+        """What the sandbox's CI does after a prod approval: a new revision pinned by digest."""
+        from ecstui.sandbox.deploy import deploy_sha
+
+        return deploy_sha(self, environment, service, sha)
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(f"ecstui.sandbox.{name}") is not None
+
+
+def _env_spec(name: str) -> world.EnvironmentSpec:
+    for env in world.ENVIRONMENTS:
+        if env.name == name:
+            return env
+    raise KeyError(name)
+
+
+class _EnvPatch:
+    """os.environ changes applied at construction, undone by `restore()` (idempotent)."""
+
+    def __init__(self, values: Mapping[str, str], unset: tuple[str, ...]) -> None:
+        self._saved = {name: os.environ.get(name) for name in (*values, *unset)}
+        for name in unset:
+            os.environ.pop(name, None)
+        os.environ.update(values)
+        self._active = True
+
+    def restore(self) -> None:
+        if not self._active:
+            return
+        self._active = False
+        for name, value in self._saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    def __enter__(self) -> _EnvPatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.restore()
+
+
+@contextlib.contextmanager
+def running_sandbox(**kwargs: Any) -> Iterator[Sandbox]:
+    """A started sandbox with its env applied, stopped on exit."""
+    with Sandbox(**kwargs) as sandbox, sandbox.apply_env():
+        yield sandbox
