@@ -141,12 +141,26 @@ class EnvironmentInventory:
     clusters: tuple[str, ...] = ()
     identity: CallerIdentity | None = None
     error: str | None = None
+    error_exit_code: int | None = None  # the ExitCode of the error (3: authentication)
     fetched_at: datetime | None = None  # the last successful fetch
     cluster_errors: tuple[tuple[str, str], ...] = ()  # (cluster, one-sentence error)
+    # (cluster, time of its last good data): differs from fetched_at for a failing cluster
+    cluster_fetched_at: tuple[tuple[str, datetime | None], ...] = ()
 
     @property
     def stale(self) -> bool:
         return self.error is not None or bool(self.cluster_errors)
+
+    def cluster_error(self, cluster: str) -> str | None:
+        return dict(self.cluster_errors).get(cluster)
+
+    def data_time(self, cluster: str | None = None) -> datetime | None:
+        """When the data shown for a cluster (or the environment) was last fetched."""
+        if self.error is None and cluster is not None:
+            times = dict(self.cluster_fetched_at)
+            if cluster in times:
+                return times[cluster]
+        return self.fetched_at
 
 
 @dataclass(frozen=True)

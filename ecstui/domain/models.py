@@ -108,6 +108,7 @@ class Task:
     desired_status: str
     containers: tuple[ContainerRun, ...]
     started_by: str = ""
+    group: str = ""  # "service:<name>" for tasks a service started
     health_status: str = "UNKNOWN"
     availability_zone: str | None = None
     started_at: datetime | None = None

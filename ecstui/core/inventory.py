@@ -1,0 +1,302 @@
+"""The inventory use case: what runs where, across every environment, fast.
+
+Every environment and every cluster loads concurrently; one that fails keeps
+its last good data and carries a one-sentence error, so it never hides the
+others. A refresh (pass `previous`) re-fetches only what can change: services
+and tasks. Cluster lists, caller identities, task definitions and digest tags
+are reused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ecstui.domain.images import ImageRef
+from ecstui.domain.inventory import EnvironmentInventory, Inventory, Service
+from ecstui.domain.models import CallerIdentity, ContainerDefinition, Task, TaskDefinition
+from ecstui.errors import EcstuiError, NotFoundError
+from ecstui.gateways.aws.ecr import EcrGateway, ecr_gateway
+from ecstui.gateways.aws.ecs import (
+    EcsGateway,
+    circuit_breaker_from_api,
+    deployments_from_api,
+    ecs_gateway,
+    events_from_api,
+    name_of,
+)
+
+if TYPE_CHECKING:
+    from ecstui.config import EnvironmentSettings, Settings
+    from ecstui.core.workspace import Workspace
+
+STOPPED_TASKS_KEPT = 10  # per service: enough to see why tasks keep dying
+IDENTITY_REUSE_MARGIN = timedelta(minutes=5)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def load_inventory(
+    workspace: Workspace,
+    env: str | None = None,
+    service: str | None = None,
+    previous: Inventory | None = None,
+) -> Inventory:
+    """The inventory of one or every environment, optionally of one service.
+
+    With `previous` (the last result), this is a refresh: failing parts keep
+    their previous data and the time it was fetched.
+    """
+    settings = workspace.settings
+    environments = (settings.environment(env),) if env else settings.environments
+    loaded = await asyncio.gather(
+        *(
+            _environment(workspace, e, service, previous.environment(e.name) if previous else None)
+            for e in environments
+        )
+    )
+    inventory = Inventory(
+        environments=tuple(loaded),
+        promote_from=settings.promote_from,
+        promote_to=settings.promote_to,
+    )
+    if service and not inventory.services and not any(e.stale for e in inventory.environments):
+        raise NotFoundError(
+            f"No service named {service!r} runs in "
+            f"{', '.join(e.name for e in environments)}; check the name with `ecstui status`."
+        )
+    return inventory
+
+
+class InventoryRefresher:
+    """The refresh-friendly form: remembers the last result and feeds it back."""
+
+    def __init__(self, workspace: Workspace, env: str | None = None, service: str | None = None):
+        self.workspace, self.env, self.service = workspace, env, service
+        self.inventory: Inventory | None = None
+
+    async def refresh(self) -> Inventory:
+        self.inventory = await load_inventory(
+            self.workspace, self.env, self.service, previous=self.inventory
+        )
+        return self.inventory
+
+
+async def _environment(
+    workspace: Workspace,
+    settings: EnvironmentSettings,
+    service: str | None,
+    previous: EnvironmentInventory | None,
+) -> EnvironmentInventory:
+    region = previous.region if previous else ""
+    try:
+        session = workspace.session(settings.name)
+        region = session.region or region
+        gateway = ecs_gateway(session)
+        identity_call = _identity(session, previous)
+        clusters_call = _clusters(gateway, settings, previous)
+        identity, clusters = await asyncio.gather(identity_call, clusters_call)
+        ecr = ecr_gateway(session)
+        results = await asyncio.gather(
+            *(
+                _cluster(workspace.settings, settings.name, gateway, ecr, c, service)
+                for c in clusters
+            ),
+            return_exceptions=True,
+        )
+    except EcstuiError as error:
+        failed = {"error": error.message, "error_exit_code": int(error.exit_code)}
+        if previous is None:
+            return EnvironmentInventory(name=settings.name, region=region, **failed)
+        return dataclasses.replace(previous, region=region or previous.region, **failed)
+
+    fetched = now()
+    services: list[Service] = []
+    errors: list[tuple[str, str]] = []
+    times: list[tuple[str, datetime | None]] = []
+    for cluster, result in zip(clusters, results, strict=True):
+        if isinstance(result, EcstuiError):
+            errors.append((cluster, result.message))
+            old = [s for s in previous.services if s.cluster == cluster] if previous else []
+            services.extend(old)
+            times.append((cluster, previous.data_time(cluster) if previous else None))
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            services.extend(result)
+            times.append((cluster, fetched))
+    return EnvironmentInventory(
+        name=settings.name,
+        region=region,
+        services=tuple(sorted(services, key=lambda s: (s.name, s.cluster))),
+        clusters=tuple(clusters),
+        identity=identity,
+        fetched_at=fetched,
+        cluster_errors=tuple(errors),
+        cluster_fetched_at=tuple(times),
+    )
+
+
+async def _identity(session: Any, previous: EnvironmentInventory | None) -> CallerIdentity:
+    """Who we are; reused on refresh until close to expiry (the ECS calls prove it works)."""
+    old = previous.identity if previous else None
+    if old is not None and previous is not None and previous.error is None and (
+        old.expires_at is None or old.expires_at - now() > IDENTITY_REUSE_MARGIN
+    ):
+        return old
+    return await session.identity()
+
+
+async def _clusters(
+    gateway: EcsGateway, settings: EnvironmentSettings, previous: EnvironmentInventory | None
+) -> list[str]:
+    """Configured clusters, else the ones discovered before, else ListClusters."""
+    if settings.clusters:
+        return list(settings.clusters)
+    if previous is not None and previous.clusters:
+        return list(previous.clusters)
+    return sorted(name_of(arn) for arn in await gateway.list_clusters())
+
+
+async def _cluster(
+    settings: Settings,
+    environment: str,
+    ecs: EcsGateway,
+    ecr: EcrGateway,
+    cluster: str,
+    only: str | None,
+) -> list[Service]:
+    """One cluster's services: the service and task branches run side by side."""
+
+    async def described() -> tuple[list[dict[str, Any]], dict[str, TaskDefinition]]:
+        names = [only] if only else await ecs.list_services(cluster)
+        raws = await ecs.describe_services(cluster, names) if names else []
+        raws = [r for r in raws if r.get("status", "ACTIVE") == "ACTIVE"]
+        arns = [r["taskDefinition"] for r in raws]
+        arns += [d["taskDefinition"] for r in raws for d in r.get("deployments", [])]
+        return raws, await ecs.task_definitions(arns)
+
+    async def tasks(status: str) -> list[Task]:
+        arns = await ecs.list_tasks(cluster, status, service=only)
+        return await ecs.describe_tasks(cluster, arns) if arns else []
+
+    (raws, definitions), running, stopped = await asyncio.gather(
+        described(), tasks("RUNNING"), tasks("STOPPED")
+    )
+    all_tasks = running + stopped
+    definitions.update(await ecs.task_definitions(t.task_definition_arn for t in all_tasks))
+    await _resolve_tags(ecr, definitions.values(), all_tasks)
+    by_service = _group_tasks(raws, all_tasks)
+    return [
+        _service(settings, environment, cluster, raw, definitions, tasks_of, ecr)
+        for raw in raws
+        for tasks_of in [by_service.get(raw["serviceName"], [])]
+    ]
+
+
+def _group_tasks(raws: Sequence[dict[str, Any]], tasks: Sequence[Task]) -> dict[str, list[Task]]:
+    """Tasks by service: `group` is `service:<name>`; else match a deployment id."""
+    deployment_owner = {
+        d.get("id"): raw["serviceName"] for raw in raws for d in raw.get("deployments", [])
+    }
+    grouped: dict[str, list[Task]] = {}
+    for task in tasks:
+        name = task.group.removeprefix("service:") if task.group.startswith("service:") else None
+        name = name or deployment_owner.get(task.started_by)
+        if name:
+            grouped.setdefault(name, []).append(task)
+    return grouped
+
+
+async def _resolve_tags(
+    ecr: EcrGateway, definitions: Iterable[TaskDefinition], tasks: Iterable[Task]
+) -> None:
+    """Look up the tags of digests whose git SHA is not already in a tag."""
+    images = [c.image for d in definitions for c in d.containers]
+    images += [c.image for t in tasks for c in t.containers]
+    unknown = [i for i in images if i.digest and i.sha is None and i.registry_account]
+    if not unknown:
+        return
+    try:
+        await ecr.tags_of(unknown)
+    except EcstuiError:
+        return  # the SHA stays unknown; the digest still identifies the image
+
+
+def _with_sha(ecr: EcrGateway, image: ImageRef) -> ImageRef:
+    if image.sha is None and image.digest:
+        sha = ecr.sha_of(image)
+        if sha:
+            return image.with_tag(sha)
+    return image
+
+
+def _enrich_definition(ecr: EcrGateway, definition: TaskDefinition) -> TaskDefinition:
+    containers = tuple(
+        dataclasses.replace(c, image=_with_sha(ecr, c.image)) if c.image.digest else c
+        for c in definition.containers
+    )
+    if containers == definition.containers:
+        return definition
+    return dataclasses.replace(definition, containers=containers)
+
+
+def _enrich_task(ecr: EcrGateway, task: Task, definition: TaskDefinition | None) -> Task:
+    """Fill in what DescribeTasks left out: the image string and the SHA of a digest."""
+    runs = []
+    for run in task.containers:
+        image = run.image
+        declared: ContainerDefinition | None = None
+        if definition is not None:
+            declared = definition.container(run.name)
+        if not image.repository and declared is not None:
+            image = declared.image.with_digest(image.digest or declared.image.digest)
+        elif image.tag is None and declared is not None and declared.image.sha:
+            image = image.with_tag(declared.image.tag)
+        runs.append(dataclasses.replace(run, image=_with_sha(ecr, image)))
+    return dataclasses.replace(task, containers=tuple(runs))
+
+
+def _service(
+    settings: Settings,
+    environment: str,
+    cluster: str,
+    raw: dict[str, Any],
+    definitions: dict[str, TaskDefinition],
+    tasks: list[Task],
+    ecr: EcrGateway,
+) -> Service:
+    configured = settings.service(raw["serviceName"])
+    running = [t for t in tasks if t.last_status != "STOPPED"]
+    stopped = sorted(
+        (t for t in tasks if t.last_status == "STOPPED"),
+        key=lambda t: t.stopped_at or datetime.min.replace(tzinfo=UTC),
+        reverse=True,
+    )[:STOPPED_TASKS_KEPT]
+    enriched = tuple(
+        _enrich_task(ecr, t, definitions.get(t.task_definition_arn)) for t in running + stopped
+    )
+    return Service(
+        environment=environment,
+        cluster=cluster,
+        name=raw["serviceName"],
+        arn=raw["serviceArn"],
+        status=raw.get("status", ""),
+        desired_count=raw.get("desiredCount", 0),
+        running_count=raw.get("runningCount", 0),
+        pending_count=raw.get("pendingCount", 0),
+        task_definition=_enrich_definition(ecr, definitions[raw["taskDefinition"]]),
+        deployments=deployments_from_api(raw),
+        tasks=enriched,
+        events=events_from_api(raw),
+        circuit_breaker=circuit_breaker_from_api(raw),
+        deployment_controller=(raw.get("deploymentController") or {}).get("type", "ECS"),
+        app_container=configured.container,
+        launch_type=raw.get("launchType"),
+        repository=configured.repository,
+    )
