@@ -1,0 +1,191 @@
+"""One aiobotocore session per environment: credential policy, identity, clients.
+
+Credentials come from botocore's own chain for the environment's profile (SSO,
+web identity, container/instance roles...), never from keys ecstui stores. The
+policy in `credential_policy.py` runs once, before the first API call; clients
+are created once per service and closed together by `close()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from contextlib import AsyncExitStack
+from datetime import UTC, datetime
+from typing import Any
+
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ecstui.config import EnvironmentSettings
+from ecstui.domain.models import CallerIdentity
+from ecstui.errors import AuthError, ConfigError, EcstuiError
+from ecstui.gateways.aws.credential_policy import CredentialPolicy, advice
+from ecstui.gateways.aws.endpoints import endpoint_warnings, is_loopback
+from ecstui.gateways.aws.errors import translate
+
+__all__ = ["AwsSession", "endpoint_warnings"]
+
+MAX_POOL_CONNECTIONS = 50
+RETRIES = {"mode": "adaptive", "max_attempts": 8}
+# Methods whose keys are short-lived by construction (checked again after resolving).
+SHORT_LIVED_METHODS = frozenset(
+    {"sso", "assume-role-with-web-identity", "assume-role", "container-role", "iam-role",
+     "login", "env", "custom-process"}
+)
+
+
+class AwsSession:
+    """The AWS side of one environment; create once, reuse, `await close()` on exit."""
+
+    def __init__(self, env: EnvironmentSettings) -> None:
+        self.env = env
+        self._session = AioSession(profile=env.profile)
+        if env.region:
+            # Also used by the credential providers' own STS/SSO clients.
+            self._session.set_config_variable("region", env.region)
+        self._stack = AsyncExitStack()
+        self._clients: dict[str, Any] = {}
+        self._client_lock = asyncio.Lock()
+        self._policy_lock = asyncio.Lock()
+        self._credentials: Any = None
+        self._identity: CallerIdentity | None = None
+        self.endpoint_warnings = endpoint_warnings(env)
+
+    @property
+    def profile_name(self) -> str:
+        """The AWS profile in effect (for messages: `aws sso login --profile X`)."""
+        return self.env.profile or os.environ.get("AWS_PROFILE") or "default"
+
+    @property
+    def region(self) -> str:
+        if self.env.region:
+            return self.env.region
+        try:
+            region = self._session.get_config_variable("region")
+        except BotoCoreError as exc:
+            raise translate(exc, "read the AWS region", self.profile_name) from exc
+        if not region:
+            raise ConfigError(
+                f"No AWS region for environment {self.env.name!r}: set `region` under "
+                f"[environments.{self.env.name}] in ecstui.toml, in AWS profile "
+                f"{self.profile_name!r}, or in AWS_REGION."
+            )
+        return str(region)
+
+    async def credentials(self) -> Any:
+        """Resolved, policy-checked credentials (botocore's object, refreshable)."""
+        async with self._policy_lock:
+            if self._credentials is None:
+                self._credentials = await self._resolve()
+            return self._credentials
+
+    async def _resolve(self) -> Any:
+        what = f"sign in for environment {self.env.name!r}"
+        try:
+            policy = self._policy()
+            # Loading is cheap: SSO, web identity and assume-role defer their calls.
+            creds = await self._session.get_credentials()
+            if creds is None:
+                raise AuthError(
+                    f"No AWS credentials found for environment {self.env.name!r} "
+                    f"(AWS profile {self.profile_name!r}); {advice(self.profile_name)}."
+                )
+            method = getattr(creds, "method", None)
+            await policy.check_method(method)
+            # Now the deferred call (SSO portal, STS) happens, with approved sources only.
+            frozen = await creds.get_frozen_credentials()
+            source = {"env": "AWS_ACCESS_KEY_ID in the environment",
+                      "custom-process": f"the credential_process of profile {self.profile_name!r}"
+                      }.get(method or "", f"the credentials of AWS profile {self.profile_name!r}")
+            fix = "unset AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" if method == "env" else ""
+            policy.check_keys(frozen.access_key, frozen.token, source, fix)
+            if method not in SHORT_LIVED_METHODS and not frozen.token:
+                raise policy.refuse(f"credential method {method!r} gives long-lived keys")
+        except EcstuiError:
+            raise
+        except (BotoCoreError, ClientError) as exc:
+            raise translate(exc, what, self.profile_name) from exc
+        return creds
+
+    def _policy(self) -> CredentialPolicy:
+        """The policy over the loaded AWS config (reads ~/.aws/config once; cheap)."""
+        variable = self._session.get_config_variable
+        return CredentialPolicy(
+            self.env.name,
+            self.profile_name,
+            self._session.full_config,
+            os.path.expanduser(variable("config_file")),
+            os.path.expanduser(variable("credentials_file")),
+        )
+
+    async def identity(self) -> CallerIdentity:
+        """Who we are in this environment (checked against `account_id`); cached."""
+        if self._identity is not None:
+            return self._identity
+        creds = await self.credentials()
+        sts = await self.client("sts")
+        try:
+            reply = await sts.get_caller_identity()
+        except (BotoCoreError, ClientError) as exc:
+            raise translate(exc, f"identify the caller in environment {self.env.name!r}",
+                            self.profile_name) from exc
+        identity = CallerIdentity(
+            account=reply["Account"],
+            arn=reply["Arn"],
+            user_id=reply.get("UserId", ""),
+            credential_method=getattr(creds, "method", "") or "",
+            expires_at=_expiry(creds),
+        )
+        expected = self.env.account_id
+        if expected and identity.account != expected:
+            raise AuthError(
+                f"AWS profile {self.profile_name!r} is signed in to account {identity.account} "
+                f"but environment {self.env.name!r} expects {expected}; sign in with the "
+                f"profile for account {expected} or fix `account_id` in ecstui.toml."
+            )
+        self._identity = identity
+        return identity
+
+    async def client(self, service: str) -> Any:
+        """A ready client for `service`, created once and reused until `close()`."""
+        await self.credentials()
+        async with self._client_lock:
+            if service not in self._clients:
+                self._clients[service] = await self._create_client(service)
+            return self._clients[service]
+
+    async def _create_client(self, service: str) -> Any:
+        region = self.region
+        options: dict[str, Any] = {"retries": RETRIES, "max_pool_connections": MAX_POOL_CONNECTIONS}
+        try:
+            if service == "logs":
+                # StartLiveTail's `stream-` host prefix breaks loopback endpoints (moto).
+                probe_ctx = self._session.create_client(
+                    service, region_name=region, config=AioConfig(**options))
+                async with probe_ctx as probe:
+                    if is_loopback(probe.meta.endpoint_url):
+                        options["inject_host_prefix"] = False
+            ctx = self._session.create_client(service, region_name=region,
+                                              config=AioConfig(**options))
+            return await self._stack.enter_async_context(ctx)
+        except (BotoCoreError, ClientError) as exc:
+            raise translate(exc, f"create the {service} client for {self.env.name!r}",
+                            self.profile_name) from exc
+
+    async def close(self) -> None:
+        """Close every client (idempotent)."""
+        stack, self._stack = self._stack, AsyncExitStack()
+        self._clients.clear()
+        await stack.aclose()
+
+
+def _expiry(creds: Any) -> datetime | None:
+    """When the credentials expire, tz-aware UTC (None: unknown, e.g. env with no expiry)."""
+    expiry = getattr(creds, "_expiry_time", None)
+    if not isinstance(expiry, datetime):
+        return None
+    if expiry.tzinfo is None:
+        expiry = expiry.replace(tzinfo=UTC)
+    return expiry.astimezone(UTC)
