@@ -135,6 +135,12 @@ class Sandbox:
 
     def _start_github(self) -> None:
         """The GitHub half starts here and sets `self.github` and `self.github_url`."""
+        from ecstui.sandbox.github import GitHubSandbox
+
+        # Approving a waiting prod deployment runs the pipeline's deploy against moto.
+        self.github = GitHubSandbox(deploy=self.deploy_sha, step_seconds=1.0 / self.speed)
+        self.github.start()
+        self.github_url = self.github.url
 
     def _stop_github(self) -> None:
         if self.github is not None and hasattr(self.github, "stop"):
@@ -174,7 +180,7 @@ class Sandbox:
     @property
     def env(self) -> dict[str, str]:
         """Variables that point any ecstui process at this sandbox (see `unset_env`)."""
-        return {
+        env = {
             "AWS_ENDPOINT_URL": self.moto_url,
             "AWS_CONFIG_FILE": str(self.files.aws_config),
             "AWS_SHARED_CREDENTIALS_FILE": str(self.files.aws_credentials),
@@ -182,6 +188,11 @@ class Sandbox:
             "AWS_DEFAULT_REGION": world.REGION,
             "AWS_REGION": world.REGION,
         }
+        if self.github is not None:
+            # The sandbox GitHub's fake token, so a real one never reaches it (or is printed).
+            env.update(GH_TOKEN=self.github.token, GITHUB_TOKEN=self.github.token,
+                       ECSTUI_SANDBOX_GITHUB_URL=self.github.url)
+        return env
 
     @property
     def unset_env(self) -> tuple[str, ...]:
@@ -248,6 +259,8 @@ class Sandbox:
             patches.reset_backends([env.account_id for env in world.ENVIRONMENTS])
             self.seeded.clear()
             self._seed()
+            if self.github is not None:
+                self.github.reset()
             for component in background:
                 if hasattr(component, "reseeded"):
                     component.reseeded()

@@ -111,6 +111,15 @@ class GitHubSandbox:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def reset(self) -> None:
+        """Back to the seeded runs (the AWS sandbox's reset calls this too)."""
+        self.pipeline.join(timeout=5)
+        state = GitHubState()
+        pipeline = Pipeline(state, self.clock, self.pipeline.deploy, self.pipeline.step_seconds)
+        self.state, self.pipeline = state, pipeline
+        if self._server is not None:
+            self.api = Api(state, pipeline, Renderer(self.url))
+
     def throttle(self, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next `times` requests with a secondary rate limit (tests)."""
         with self._lock:
