@@ -9,6 +9,7 @@ are created once per service and closed together by `close()`.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
@@ -26,6 +27,11 @@ from ecstui.gateways.aws.endpoints import endpoint_warnings, is_loopback
 from ecstui.gateways.aws.errors import translate
 
 __all__ = ["AwsSession", "endpoint_warnings"]
+
+# botocore ships a NullHandler, aiobotocore does not: without one, its token refresher's
+# warnings (with a traceback) reach stderr through logging's last-resort handler, in
+# front of the one-sentence AuthError. Records still propagate to any configured handler.
+logging.getLogger("aiobotocore").addHandler(logging.NullHandler())
 
 MAX_POOL_CONNECTIONS = 50
 RETRIES = {"mode": "adaptive", "max_attempts": 8}
