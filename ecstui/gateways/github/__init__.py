@@ -1,0 +1,1 @@
+"""GitHub: PyGithub behind an async facade (threads), returning ecstui.domain.runs models."""
