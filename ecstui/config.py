@@ -22,6 +22,7 @@ CONFIG_NAME = "ecstui.toml"
 PROMOTE_VIA = ("ecs", "github-approval", "github-dispatch")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d+$")
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,10 @@ def find_config(explicit: str | os.PathLike[str] | None) -> Path | None:
     """The config file to use, nearest first; None when there is none."""
     if explicit is not None:
         path = Path(explicit)
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"Config file {path} does not exist; pass an existing file.")
+        if not path.is_file():
+            raise ConfigError(f"Config file {path} is not a file; pass the path of a TOML file.")
         return path
     local = Path.cwd() / CONFIG_NAME
     if local.is_file():
@@ -93,8 +96,11 @@ def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: is not valid TOML ({exc}); fix the syntax.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: is not UTF-8 text; save it as UTF-8 TOML.") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from None
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check its permissions.") \
+            from None
     return parse_settings(data, path)
 
 
@@ -118,7 +124,7 @@ class _Reader:
         value = self.table.get(key)
         if value is None:
             return None
-        if not isinstance(value, str) or not value or (pattern and not pattern.match(value)):
+        if not isinstance(value, str) or not value or (pattern and not pattern.fullmatch(value)):
             raise self.fail(key, hint or "a non-empty string")
         return value
 
@@ -153,7 +159,7 @@ def parse_settings(data: Mapping[str, Any], path: Path | None = None) -> Setting
             EnvironmentSettings(
                 name=name,
                 profile=r.str("profile"),
-                region=r.str("region"),
+                region=r.str("region", REGION, 'an AWS region name like "eu-west-1"'),
                 account_id=r.str("account_id", ACCOUNT_ID, 'a 12-digit account id in quotes'),
                 clusters=r.str_list("clusters"),
                 protected=r.bool("protected"),
@@ -176,7 +182,7 @@ def parse_settings(data: Mapping[str, Any], path: Path | None = None) -> Setting
         via = r.str("promote_via") or "ecs"
         if via not in PROMOTE_VIA:
             raise r.fail("promote_via", "one of " + ", ".join(PROMOTE_VIA))
-        services[name] = ServiceSettings(
+        service = ServiceSettings(
             name=name,
             repository=r.str("repository", REPOSITORY, 'a GitHub repository "owner/name"'),
             container=r.str("container"),
@@ -184,13 +190,20 @@ def parse_settings(data: Mapping[str, Any], path: Path | None = None) -> Setting
             promote_workflow=r.str("promote_workflow"),
             ecr_repository_prod=r.str("ecr_repository_prod"),
         )
+        if via != "ecs" and service.repository is None:
+            raise r.fail("repository", f'set (a GitHub "owner/name") when promote_via is {via}')
+        if via == "github-dispatch" and service.promote_workflow is None:
+            raise r.fail("promote_workflow",
+                         'set (a workflow file such as "promote.yml") when promote_via is '
+                         "github-dispatch")
+        services[name] = service
 
     gh_table = data.get("github", {})
     if not isinstance(gh_table, dict):
         raise root.fail("github", "a table")
     gh = _Reader(path, "github.", gh_table)
     gh.unknown({"api_url"})
-    api_url = gh.str("api_url", re.compile(r"^https?://"), "an http(s) URL") or (
+    api_url = gh.str("api_url", re.compile(r"https?://\S+"), "an http(s) URL") or (
         GitHubSettings.api_url
     )
 
@@ -199,12 +212,17 @@ def parse_settings(data: Mapping[str, Any], path: Path | None = None) -> Setting
         raise root.fail("promote", "a table")
     pr = _Reader(path, "promote.", promote_table)
     pr.unknown({"from", "to"})
-    names = {e.name for e in environments}
+    names = [e.name for e in environments]
     promote_from, promote_to = pr.str("from"), pr.str("to")
     for key, value in (("from", promote_from), ("to", promote_to)):
         if value is not None and value not in names:
             raise pr.fail(key, "the name of a configured environment (" + ", ".join(names) + ")")
-    if promote_from is None and promote_to is None and {"pre-prod", "prod"} <= names:
+    if (promote_from is None) != (promote_to is None):
+        missing = "to" if promote_to is None else "from"
+        raise pr.fail(missing, "set too: promote needs both `from` and `to`")
+    if promote_from is not None and promote_from == promote_to:
+        raise pr.fail("to", f"a different environment than promote.from ({promote_from!r})")
+    if promote_from is None and {"pre-prod", "prod"} <= set(names):
         promote_from, promote_to = "pre-prod", "prod"
     return Settings(
         path=path,
