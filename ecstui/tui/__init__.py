@@ -1,0 +1,1 @@
+"""The terminal UI: screens over the same core use cases the CLI calls."""

@@ -1,0 +1,110 @@
+"""The Textual app: a small shell that owns the workspace, the clock and the inventory.
+
+Screens plug in around it. Extension points for other screens:
+- `app.workspace`: the same Workspace the CLI uses (AWS sessions, settings);
+- `app.inventory` (reactive): the latest Inventory; watch it with
+  `self.watch(self.app, "inventory", callback)`;
+- `app.main_screen.selected_service`: the Service under the cursor;
+- `app.now()`: the clock (frozen in snapshot tests);
+- bindings: add one `Binding(...)` line to a screen's BINDINGS with an `id` and a
+  description; it shows in the footer, the help screen and the command palette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from ecstui.core.workspace import Workspace
+from ecstui.domain.inventory import Inventory
+from ecstui.tui.styles import load_css
+
+Loader = Callable[[Inventory | None], Awaitable[Inventory]]
+Clock = Callable[[], datetime]
+REFRESH_SECONDS = 10.0
+
+
+class EcstuiApp(App[int]):
+    """ecstui's terminal UI."""
+
+    TITLE = "ecstui"
+    CSS = load_css()
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit-ctrl-c"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+    ]
+
+    inventory: reactive[Inventory | None] = reactive(None, always_update=True)
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        env: str | None = None,
+        service: str | None = None,
+        loader: Loader | None = None,
+        clock: Clock | None = None,
+        refresh_seconds: float = REFRESH_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.env, self.service = env, service
+        self._loader = loader
+        self._clock = clock
+        self.refresh_seconds = refresh_seconds
+
+    def now(self) -> datetime:
+        return self._clock() if self._clock else datetime.now(UTC)
+
+    async def load_inventory(self, previous: Inventory | None) -> Inventory:
+        """Where the data comes from: the core use case, or an injected loader in tests."""
+        if self._loader is not None:
+            return await self._loader(previous)
+        from ecstui.core.inventory import load_inventory
+
+        return await load_inventory(self.workspace, self.env, self.service, previous=previous)
+
+    @property
+    def main_screen(self) -> Screen:
+        from ecstui.tui.screens.main import MainScreen
+
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    def on_mount(self) -> None:
+        from ecstui.tui.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+
+    def action_help(self) -> None:
+        from ecstui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key binding of the screen is also a command-palette command."""
+        yield from super().get_system_commands(screen)
+        seen = {"quit", "help", "command_palette"}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.action in seen or not binding.description or not active.enabled:
+                continue
+            if not (binding.show or isinstance(active.node, Screen | App)):
+                continue  # widget plumbing such as cursor keys
+            seen.add(binding.action)
+            help_text = binding.tooltip or f"key: {self.get_key_display(binding)}"
+            action = partial(self.run_action, binding.action, active.node)
+            yield SystemCommand(binding.description, help_text, action)
+        extra = getattr(screen, "palette_commands", None)
+        if callable(extra):
+            yield from extra()
+
+    async def on_unmount(self) -> None:
+        await self.workspace.close()

@@ -1,0 +1,1 @@
+"""Screens: one per view; each gets its data from the core through app workers."""

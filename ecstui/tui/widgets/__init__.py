@@ -1,0 +1,1 @@
+"""Widgets shared by screens; they render data and never do I/O."""
