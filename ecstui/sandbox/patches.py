@@ -49,6 +49,9 @@ def install() -> None:
     _keep_create_service_fields(EC2ContainerServiceResponse)
     _hook_update_service(EC2ContainerServiceBackend)
     _filter_list_tasks(EC2ContainerServiceBackend)
+    from ecstui.sandbox import servicedeployments
+
+    servicedeployments.install(EC2ContainerServiceResponse)
     _installed = True
 
 

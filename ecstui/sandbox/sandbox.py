@@ -148,7 +148,7 @@ class Sandbox:
         self.github = None
 
     def _start_background(self) -> None:
-        if self.with_lifecycle and _has_module("lifecycle"):
+        if self.with_lifecycle:
             from ecstui.sandbox.lifecycle import Lifecycle
 
             lifecycle = Lifecycle(self, speed=self.speed)

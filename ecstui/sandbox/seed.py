@@ -98,6 +98,10 @@ def container_definitions(
             {"name": "LOG_LEVEL", "value": "info"},
         ],
         "secrets": [{"name": "DATABASE_URL", "valueFrom": secret}],
+        "healthCheck": {
+            "command": ["CMD-SHELL", f"curl -fsS http://localhost:{spec.port}/health || exit 1"],
+            "interval": 15, "timeout": 5, "retries": 3, "startPeriod": 20,
+        },
         "logConfiguration": logs(spec.container),
     }
     containers = [app]

@@ -1,0 +1,355 @@
+"""One service's rolling deployment, advanced a tick at a time (the ECS rolling controller).
+
+Works on moto's in-process objects under `patches.BACKEND_LOCK`. The rules follow the
+ECS developer guide: a new PRIMARY deployment starts tasks up to `maximumPercent`,
+older ACTIVE deployments are drained while `minimumHealthyPercent` stays healthy, the
+deployment is COMPLETED when it alone runs the desired count, and the circuit breaker
+fails it after max(3, min(200, desired/2)) failed tasks, rolling back when asked to.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ecstui.sandbox.ecsmodel import (
+    PENDING_STATES,
+    STOPPING_STATES,
+    ZONES,
+    ServiceTask,
+    new_deployment_id,
+    now,
+    resolve_digest,
+)
+
+# Seconds each step takes at speed 1; the sandbox's speed divides them.
+PROVISION, PULL, HEALTHY, CRASH, STOP_STEP = 1.5, 2.5, 2.0, 1.5, 0.7
+KEEP_STOPPED = timedelta(hours=1)  # ECS keeps stopped tasks describable for at least an hour
+MAX_EVENTS = 100
+CRASH_REASON = "Essential container in task exited"
+
+
+@dataclass
+class ServiceState:
+    """What the lifecycle knows of one service beyond moto's fields."""
+
+    tasks: list[ServiceTask] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)  # every deployment, oldest first
+    held: bool = False  # a seeded mid-rollout that waits for the next UpdateService
+
+
+def state_of(service: Any) -> ServiceState:
+    state = getattr(service, "sandbox_state", None)
+    if state is None:
+        state = ServiceState()
+        service.sandbox_state = state
+    return state
+
+
+def add_event(service: Any, message: str, at: datetime | None = None) -> None:
+    service.events.insert(0, {"id": str(uuid.uuid4()), "createdAt": at or now(),
+                              "message": f"(service {service.name}) {message}"})
+    del service.events[MAX_EVENTS:]
+
+
+def task_list(tasks: list[ServiceTask]) -> str:
+    return " ".join(f"(task {t.id})" for t in tasks)
+
+
+def circuit_breaker(service: Any) -> dict[str, Any]:
+    config = getattr(service, "deployment_configuration", None) or {}
+    return config.get("deploymentCircuitBreaker") or {"enable": False, "rollback": False}
+
+
+def failure_threshold(desired: int) -> int:
+    return max(3, min(200, math.ceil(desired / 2)))
+
+
+def new_deployment(
+    backend: Any, service: Any, task_definition: str, at: datetime | None = None
+) -> dict[str, Any]:
+    """A PRIMARY deployment; image tags are resolved to digests now, as ECS does."""
+    definition = backend.describe_task_definition(task_definition)
+    at = at or now()
+    deployment_id = new_deployment_id(random.Random())
+    network = getattr(service, "network_configuration", None) or None
+    digests = {
+        c["name"]: resolve_digest(backend.account_id, c["image"])
+        for c in definition.container_definitions
+    }
+    return {
+        "id": deployment_id,
+        "status": "PRIMARY",
+        "taskDefinition": definition.arn,
+        "desiredCount": service.desired_count,
+        "pendingCount": 0,
+        "runningCount": 0,
+        "failedTasks": 0,
+        "createdAt": at,
+        "updatedAt": at,
+        "launchType": service.launch_type,
+        "platformVersion": "1.4.0",
+        "platformFamily": "Linux",
+        "networkConfiguration": network,
+        "rolloutState": "IN_PROGRESS",
+        "rolloutStateReason": f"ECS deployment {deployment_id} in progress.",
+        # Bookkeeping, never serialized (not members of the Deployment shape):
+        "_digests": digests,
+        "_revision": deployment_id.split("/", 1)[1],  # its service revision's id
+        "_sources": [],
+        "_finished_at": None,
+        "_outcome": "IN_PROGRESS",
+        "_rollback": None,
+    }
+
+
+def start_deployment(backend: Any, service: Any, task_definition: str) -> dict[str, Any]:
+    """Make a new PRIMARY deployment; the one before becomes ACTIVE (drained by ticks)."""
+    state = state_of(service)
+    state.held = False
+    deployment = new_deployment(backend, service, task_definition)
+    deployment["_sources"] = [d["_revision"] for d in service.deployments]
+    for older in service.deployments:
+        older["status"] = "ACTIVE"
+        older["updatedAt"] = deployment["createdAt"]
+        if older["_outcome"] == "IN_PROGRESS":
+            older["_outcome"] = "STOPPED"  # superseded before it finished
+    service.deployments.insert(0, deployment)
+    state.history.append(deployment)
+    service.task_definition = deployment["taskDefinition"]
+    return deployment
+
+
+def step(backend: Any, service: Any, speed: float) -> None:
+    """Advance tasks, then the deployments, of one service by one tick."""
+    state = state_of(service)
+    if not service.deployments:
+        return
+    t = now()
+    for task in state.tasks:
+        if task.last_status != "STOPPED" and t >= task.next_at:
+            _advance_task(task, t, speed, _deployment(service, task.deployment_id))
+    primary = service.deployments[0]
+    primary["desiredCount"] = service.desired_count
+    if not state.held:
+        _scale_primary(backend, service, state, primary, t)
+        _drain_older(service, state, primary, t)
+    _retire_drained(service, state, t)
+    _count(service, state)
+    _check_done(backend, service, state, primary, t)
+    _forget_old_tasks(backend, service, state, t)
+
+
+def _deployment(service: Any, deployment_id: str) -> dict[str, Any] | None:
+    return next((d for d in service.deployments if d["id"] == deployment_id), None)
+
+
+def _advance_task(task: ServiceTask, t: datetime, speed: float, deployment: Any) -> None:
+    def later(seconds: float) -> datetime:
+        return t + timedelta(seconds=seconds / max(speed, 0.01))
+
+    status = task.last_status
+    if task.desired_status == "STOPPED" or status in STOPPING_STATES:
+        if status in (*PENDING_STATES, "RUNNING"):
+            task.last_status, task.stopping_at = "DEACTIVATING", t
+        elif status == "DEACTIVATING":
+            task.last_status = "STOPPING"
+        elif status == "STOPPING":
+            task.last_status, task.execution_stopped_at = "DEPROVISIONING", t
+            for container in task.containers:
+                if container.last_status != "STOPPED":
+                    container.last_status = "STOPPED"
+                    container.exit_code = 0 if container.exit_code is None else container.exit_code
+                container.health_status = "UNKNOWN"
+        else:
+            task.last_status, task.stopped_at = "STOPPED", t
+            task.attachments[0]["status"] = "DELETED"
+            task.connectivity = None
+        task.next_at = later(STOP_STEP)
+        return
+    if status == "PROVISIONING":
+        task.last_status, task.pull_started_at = "PENDING", t
+        task.attachments[0]["status"] = "ATTACHED"
+        task.next_at = later(PULL)
+    elif status == "PENDING":
+        missing = [c for c in task.containers if not c.image_digest]
+        if missing:
+            reason = (f"CannotPullContainerError: pull image manifest has been retried 5 time(s): "
+                      f"failed to resolve ref {missing[0].image}: not found")
+            missing[0].reason = reason
+            _fail(task, t, "TaskFailedToStart", reason, deployment)
+            return
+        task.last_status, task.pull_stopped_at, task.started_at = "RUNNING", t, t
+        task.connectivity, task.connectivity_at = "CONNECTED", t
+        for container in task.containers:
+            container.last_status = "RUNNING"
+        task.next_at = later(CRASH if task.crashes else HEALTHY)
+    elif status == "RUNNING" and task.crashes:
+        task.app_container.exit_code = 1
+        task.app_container.last_status = "STOPPED"
+        _fail(task, t, "EssentialContainerExited", CRASH_REASON, deployment)
+    elif status == "RUNNING" and task.health_status != "HEALTHY":
+        task.health_status = "HEALTHY"
+        for container in task.containers:
+            container.health_status = "HEALTHY" if container.has_health_check else "UNKNOWN"
+        task.next_at = t + timedelta(days=3650)
+
+
+def _fail(task: ServiceTask, t: datetime, code: str, reason: str, deployment: Any) -> None:
+    task.desired_status, task.stop_code, task.stopped_reason = "STOPPED", code, reason
+    task.health_status = "UNHEALTHY" if task.started_at else "UNKNOWN"
+    task.last_status, task.stopping_at = "DEACTIVATING", t
+    task.next_at = t
+    if deployment is not None and not task.counted_failure:
+        task.counted_failure = True
+        deployment["failedTasks"] += 1
+
+
+def stop_task(task: ServiceTask, reason: str, t: datetime) -> None:
+    task.desired_status = "STOPPED"
+    task.stop_code = "ServiceSchedulerInitiated"
+    task.stopped_reason = reason
+    task.next_at = t
+
+
+def start_task(backend: Any, service: Any, deployment: dict[str, Any]) -> ServiceTask:
+    state = state_of(service)
+    definition = backend.describe_task_definition(deployment["taskDefinition"])
+    zone = ZONES[len(state.tasks) % len(ZONES)]
+    task = ServiceTask(backend, service, deployment, definition, deployment["_digests"], zone)
+    from ecstui.sandbox.ecsmodel import BROKEN_DIGESTS
+
+    task.crashes = task.app_container.image_digest in BROKEN_DIGESTS
+    state.tasks.append(task)
+    backend.tasks.setdefault(service.cluster_name, {})[task.task_arn] = task
+    return task
+
+
+def _scale_primary(backend: Any, service: Any, state: ServiceState,
+                   primary: dict[str, Any], t: datetime) -> None:
+    if primary["rolloutState"] == "FAILED":
+        return
+    desired = service.desired_count
+    live = [task for task in state.tasks if task.deployment_id == primary["id"] and task.live]
+    max_percent = (getattr(service, "deployment_configuration", None) or {}).get(
+        "maximumPercent", 200)
+    if len(live) < desired:
+        all_live = sum(1 for task in state.tasks if task.live)
+        room = max(math.floor(desired * max_percent / 100) - all_live, 0)
+        count = min(desired - len(live), room or (1 if not live else 0))
+        started = [start_task(backend, service, primary) for _ in range(count)]
+        if started:
+            add_event(service, f"has started {len(started)} tasks: {task_list(started)}.")
+    elif len(live) > desired:
+        extra = sorted(live, key=lambda task: task.created_at)[desired:]
+        for task in extra:
+            stop_task(task, f"Scaling activity initiated by (deployment {primary['id']})", t)
+        add_event(service, f"has stopped {len(extra)} running tasks: {task_list(extra)}.")
+
+
+def _drain_older(service: Any, state: ServiceState, primary: dict[str, Any], t: datetime) -> None:
+    if len(service.deployments) < 2:
+        return
+    config = getattr(service, "deployment_configuration", None) or {}
+    min_healthy = math.ceil(service.desired_count * config.get("minimumHealthyPercent", 100) / 100)
+    healthy = sum(1 for task in state.tasks if task.deployment_id == primary["id"]
+                  and task.live and task.health_status == "HEALTHY")
+    older_ids = [d["id"] for d in reversed(service.deployments[1:])]  # oldest first
+    older = [task for task in state.tasks if task.deployment_id in older_ids and task.live]
+    older.sort(key=lambda task: (older_ids.index(task.deployment_id), task.created_at))
+    running = [task for task in older if task.last_status == "RUNNING" and not task.crashes]
+    doomed = [task for task in older if task not in running]  # pending or crashing: no use
+    allowed = healthy + len(running) - min_healthy
+    doomed += running[: max(allowed, 0)]
+    stopped = []
+    for task in doomed:
+        if task.desired_status == "RUNNING":
+            stop_task(task, f"Scaling activity initiated by (deployment {task.deployment_id})", t)
+            stopped.append(task)
+    if stopped:
+        add_event(service, f"has stopped {len(stopped)} running tasks: {task_list(stopped)}.")
+
+
+def _retire_drained(service: Any, state: ServiceState, t: datetime) -> None:
+    for deployment in list(service.deployments[1:]):
+        busy = any(task.deployment_id == deployment["id"] and task.last_status != "STOPPED"
+                   for task in state.tasks)
+        if not busy:
+            service.deployments.remove(deployment)
+            deployment["status"] = "INACTIVE"
+            deployment["updatedAt"] = t
+            deployment["_finished_at"] = deployment["_finished_at"] or t
+
+
+def _count(service: Any, state: ServiceState) -> None:
+    for deployment in service.deployments:
+        mine = [task for task in state.tasks if task.deployment_id == deployment["id"]]
+        deployment["runningCount"] = sum(1 for task in mine if task.last_status == "RUNNING")
+        deployment["pendingCount"] = sum(
+            1 for task in mine if task.live and task.last_status in PENDING_STATES)
+        if deployment["status"] == "ACTIVE":
+            deployment["desiredCount"] = sum(1 for task in mine if task.live)
+    service.running_count = sum(d["runningCount"] for d in service.deployments)
+    service.pending_count = sum(d["pendingCount"] for d in service.deployments)
+
+
+def _check_done(backend: Any, service: Any, state: ServiceState,
+                primary: dict[str, Any], t: datetime) -> None:
+    if primary["rolloutState"] != "IN_PROGRESS" or state.held:
+        return
+    breaker = circuit_breaker(service)
+    if breaker.get("enable") and primary["failedTasks"] >= failure_threshold(
+        service.desired_count
+    ):
+        _fail_deployment(backend, service, state, primary, t, bool(breaker.get("rollback")))
+        return
+    mine = [task for task in state.tasks if task.deployment_id == primary["id"] and task.live]
+    healthy = [task for task in mine if task.health_status == "HEALTHY"]
+    if len(service.deployments) == 1 and len(healthy) == len(mine) == service.desired_count:
+        primary["rolloutState"] = "COMPLETED"
+        primary["rolloutStateReason"] = f"ECS deployment {primary['id']} completed."
+        primary["updatedAt"] = primary["_finished_at"] = t
+        if primary["_outcome"] == "IN_PROGRESS":
+            primary["_outcome"] = "SUCCESSFUL"
+        if primary["_rollback"]:
+            failed = next((d for d in state.history if d["id"] == primary["_rollback"]["from"]),
+                          None)
+            if failed is not None:
+                failed["_outcome"] = "ROLLBACK_SUCCESSFUL"
+        add_event(service, f"(deployment {primary['id']}) deployment completed.", t)
+        add_event(service, "has reached a steady state.", t)
+
+
+def _fail_deployment(backend: Any, service: Any, state: ServiceState,
+                     primary: dict[str, Any], t: datetime, rollback: bool) -> None:
+    primary["rolloutState"] = "FAILED"
+    primary["rolloutStateReason"] = "ECS deployment circuit breaker: tasks failed to start."
+    primary["updatedAt"] = primary["_finished_at"] = t
+    primary["_outcome"] = "ROLLBACK_REQUESTED" if rollback else "STOPPED"
+    add_event(service, f"(deployment {primary['id']}) deployment failed: tasks failed to start.", t)
+    good = next((d for d in reversed(state.history)
+                 if d["rolloutState"] == "COMPLETED" and d is not primary), None)
+    if not rollback or good is None:
+        return
+    target = start_deployment(backend, service, good["taskDefinition"])
+    target["_rollback"] = {"reason": "ECS deployment circuit breaker: tasks failed to start.",
+                           "startedAt": t, "from": primary["id"], "to": good["_revision"]}
+    primary["_outcome"] = "ROLLBACK_IN_PROGRESS"
+    add_event(service, f"rolling back to deployment {good['id']}.", t)
+
+
+def _forget_old_tasks(backend: Any, service: Any, state: ServiceState, t: datetime) -> None:
+    stopped = [task for task in state.tasks if task.last_status == "STOPPED"]
+    expired = {id(task) for task in stopped
+               if task.stopped_at and t - task.stopped_at > KEEP_STOPPED}
+    expired |= {id(task) for task in stopped[:-100]}
+    if not expired:
+        return
+    cluster_tasks = backend.tasks.get(service.cluster_name, {})
+    for task in [task for task in state.tasks if id(task) in expired]:
+        state.tasks.remove(task)
+        cluster_tasks.pop(task.task_arn, None)
