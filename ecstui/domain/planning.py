@@ -49,6 +49,20 @@ def snapshot_of(service: Service) -> ServiceSnapshot:
     )
 
 
+def current_image_of(service: Service) -> ImageRef | None:
+    """The current definition's image, with the digest its tasks run when it names a tag."""
+    defined = service.defined_image
+    if defined is None or defined.digest:
+        return defined
+    for task in service.tasks:
+        if task.task_definition_arn != service.task_definition.arn:
+            continue
+        run = task.container(service.container_name)
+        if run is not None and run.image.digest:
+            return defined.with_digest(run.image.digest)
+    return defined
+
+
 def source_image(upstream: Service | None, sha: str) -> ImageRef | None:
     """The image pre-prod runs for `sha`, with the digest its tasks actually run."""
     if upstream is None:
@@ -111,7 +125,7 @@ def build_promote_plan(
 ) -> PromotePlan:
     """The plan to run `image` (pinned by digest) in prod, with every check spelled out."""
     container = prod.container_name or prod.app_container or "?"
-    current_image = prod.defined_image
+    current_image = current_image_of(prod)
     checks = [preprod_check(upstream, sha, source_env, forced)]
     digest = image.digest if image else None
     checks.append(Check(

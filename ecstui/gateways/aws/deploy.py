@@ -63,8 +63,8 @@ class DeployGateway:
     def profile(self) -> str:
         return self.session.profile_name
 
-    async def _call(self, service: str, operation: str, what: str, **params: Any) -> Any:
-        client = await self.session.client(service)
+    async def _call(self, api: str, operation: str, what: str, **params: Any) -> Any:
+        client = await self.session.client(api)
         try:
             return await getattr(client, operation)(**params)
         except Exception as exc:
