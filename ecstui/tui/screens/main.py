@@ -66,6 +66,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter").display = False
         self.query_one("#banner").display = False
+        self.query_one(ServiceTable).focus()
         self.query_one(EnvironmentBar).show(None, self.app.now())  # type: ignore[attr-defined]
         self.set_interval(1.0, self._tick)
         self.load()
