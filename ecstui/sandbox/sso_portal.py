@@ -213,7 +213,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 # -- the client side: a temp HOME with an SSO profile and a cached token -------------------------
 def sso_cache_path(home: Path, session_name: str) -> Path:
-    """Where botocore looks for an sso-session's token: ~/.aws/sso/cache/<sha1(name)>.json."""
+    """Where botocore looks for an sso-session's token: ~/.aws/sso/cache/<sha1(name)>.json.
+
+    For a legacy profile (no sso_session) pass the start URL: the key is sha1(start URL).
+    """
     digest = hashlib.sha1(session_name.encode()).hexdigest()  # noqa: S324 - botocore's naming
     return Path(home) / ".aws" / "sso" / "cache" / f"{digest}.json"
 
@@ -242,6 +245,15 @@ def sso_profile_text(profile: str, session_name: str, account_id: str, role_name
         f"sso_role_name = {role_name}\nregion = {region}\n\n"
         f"[sso-session {session_name}]\nsso_start_url = {start_url}\nsso_region = {region}\n"
         "sso_registration_scopes = sso:account:access\n\n"
+    )
+
+
+def sso_legacy_profile_text(profile: str, account_id: str, role_name: str, region: str,
+                            start_url: str = START_URL) -> str:
+    """A legacy SSO profile (start URL in the profile; its token cannot be refreshed)."""
+    return (
+        f"[profile {profile}]\nsso_start_url = {start_url}\nsso_region = {region}\n"
+        f"sso_account_id = {account_id}\nsso_role_name = {role_name}\nregion = {region}\n\n"
     )
 
 

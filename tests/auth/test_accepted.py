@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -22,7 +24,7 @@ async def test_web_identity_from_environment(aws_home, monkeypatch) -> None:
     try:
         identity = await session.identity()
         creds = await (await session.credentials()).get_frozen_credentials()
-        assert await session.identity() is identity  # cached
+        assert await session.identity() == identity  # cached
     finally:
         await session.close()
     assert identity.credential_method == "assume-role-with-web-identity"
@@ -135,3 +137,58 @@ async def test_no_region_is_a_config_error(aws_home) -> None:
         _ = session.region
     assert "No AWS region for environment 'prod'" in caught.value.message
     assert "[environments.prod]" in caught.value.message
+
+
+class _ContainerCredentials(BaseHTTPRequestHandler):
+    """The ECS/EKS container credentials endpoint: GET -> role credentials as JSON."""
+
+    payload: dict = {}
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        body = json.dumps(self.payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def container_endpoint(aws_home, monkeypatch):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ContainerCredentials)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                       f"http://127.0.0.1:{server.server_address[1]}/v2/credentials")
+    yield _ContainerCredentials
+    server.shutdown()
+    server.server_close()
+
+
+async def test_container_role_is_accepted(aws_home, container_endpoint) -> None:
+    aws_home.web_identity_profile("ci", world.PROD)
+    source = AwsSession(EnvironmentSettings("prod", profile="ci"))
+    frozen = await (await source.credentials()).get_frozen_credentials()
+    await source.close()
+    container_endpoint.payload = {
+        "AccessKeyId": frozen.access_key, "SecretAccessKey": frozen.secret_key,
+        "Token": frozen.token, "Expiration": "2099-01-01T00:00:00Z"}
+    session = AwsSession(EnvironmentSettings("prod", region=world.REGION))
+    try:
+        identity = await session.identity()
+    finally:
+        await session.close()
+    assert identity.credential_method == "container-role"
+    assert identity.account == world.PROD.account_id
+
+
+async def test_container_role_with_user_keys_is_refused(aws_home, container_endpoint) -> None:
+    container_endpoint.payload = {
+        "AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "SecretAccessKey": "s", "Token": "t",
+        "Expiration": "2099-01-01T00:00:00Z"}
+    session = AwsSession(EnvironmentSettings("prod", region=world.REGION))
+    with pytest.raises(AuthError, match=r"long-lived IAM user key \(AKIA"):
+        await session.identity()
+    await session.close()

@@ -19,9 +19,11 @@ import pytest
 
 from ecstui.sandbox import world
 from ecstui.sandbox.sso_portal import (
+    START_URL,
     SsoPortal,
     sso_cache_path,
     sso_environment,
+    sso_legacy_profile_text,
     sso_profile_text,
     write_sso_token,
 )
@@ -133,3 +135,22 @@ def test_expiring_sso_token_is_refreshed_through_sso_oidc(sandbox, portal, sso_h
     assert portal.requests == ["POST /token 200", "GET /federation/credentials 200"]
     cached = json.loads(sso_cache_path(sso_home, SESSION).read_text())
     assert cached["accessToken"] != token  # botocore saved the refreshed token
+
+
+def test_legacy_sso_profile(sandbox, portal, tmp_path) -> None:
+    home = tmp_path / "legacy-home"
+    (home / ".aws").mkdir(parents=True)
+    (home / ".aws" / "config").write_text(
+        sso_legacy_profile_text("legacy", world.PROD.account_id, world.PROD.role_name,
+                                world.REGION))
+    token, expires = portal.issue_token(user="oscar-ops")
+    # Legacy tokens are cached under sha1(start URL).
+    write_sso_token(home, START_URL, token, expires, world.REGION)
+    result = run_child(sandbox, home, portal, profile="legacy")
+    assert result["method"] == "sso"
+    assert result["arn"].endswith(f":assumed-role/{world.PROD.role_name}/oscar-ops")
+    write_sso_token(home, START_URL, token, datetime.now(UTC) - timedelta(minutes=1),
+                    world.REGION)
+    result = run_child(sandbox, home, portal, profile="legacy")
+    assert result["exit_code"] == 3
+    assert "run `aws sso login --profile legacy`" in result["error"]

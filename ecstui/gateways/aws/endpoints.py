@@ -57,16 +57,18 @@ def configured_endpoints(env: EnvironmentSettings) -> list[tuple[str, str]]:
     if os.environ.get(IGNORE_ENV, "").lower() == "true":
         return []
     found = [(k, v) for k, v in sorted(os.environ.items()) if k.startswith(ENV_PREFIX) and v]
-    found.extend(_profile_endpoints(env.profile or os.environ.get("AWS_PROFILE") or "default"))
+    found.extend(_profile_endpoints(env.profile))
     return found
 
 
-def _profile_endpoints(profile: str) -> list[tuple[str, str]]:
+def _profile_endpoints(configured: str | None) -> list[tuple[str, str]]:
     import botocore.session
     from botocore.exceptions import BotoCoreError
 
     try:
-        config = botocore.session.Session().full_config
+        session = botocore.session.Session(profile=configured)
+        profile = configured or session.get_config_variable("profile") or "default"
+        config = session.full_config
     except BotoCoreError:
         return []
     section = config.get("profiles", {}).get(profile, {})

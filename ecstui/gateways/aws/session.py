@@ -9,6 +9,7 @@ are created once per service and closed together by `close()`.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 from contextlib import AsyncExitStack
@@ -62,7 +63,8 @@ class AwsSession:
     @property
     def profile_name(self) -> str:
         """The AWS profile in effect (for messages: `aws sso login --profile X`)."""
-        return self.env.profile or os.environ.get("AWS_PROFILE") or "default"
+        # botocore's own lookup: the configured profile, AWS_DEFAULT_PROFILE, AWS_PROFILE.
+        return self.env.profile or self._session.get_config_variable("profile") or "default"
 
     @property
     def region(self) -> str:
@@ -128,9 +130,10 @@ class AwsSession:
 
     async def identity(self) -> CallerIdentity:
         """Who we are in this environment (checked against `account_id`); cached."""
-        if self._identity is not None:
-            return self._identity
         creds = await self.credentials()
+        if self._identity is not None:
+            # Refreshable credentials renew themselves: report the current expiry.
+            return dataclasses.replace(self._identity, expires_at=_expiry(creds))
         sts = await self.client("sts")
         try:
             reply = await sts.get_caller_identity()
