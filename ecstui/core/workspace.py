@@ -12,12 +12,14 @@ from ecstui.config import Settings
 
 if TYPE_CHECKING:
     from ecstui.gateways.aws.session import AwsSession
+    from ecstui.gateways.github.client import GitHubGateway
 
 
 class Workspace:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._sessions: dict[str, AwsSession] = {}
+        self._github: GitHubGateway | None = None
 
     @property
     def environment_names(self) -> tuple[str, ...]:
@@ -31,7 +33,19 @@ class Workspace:
             self._sessions[environment] = AwsSession(self.settings.environment(environment))
         return self._sessions[environment]
 
+    @property
+    def github(self) -> GitHubGateway:
+        """The GitHub gateway (token resolved on first use; `available` is False without one)."""
+        if self._github is None:
+            from ecstui.gateways.github.client import GitHubGateway
+
+            self._github = GitHubGateway.from_api_url(self.settings.github.api_url)
+        return self._github
+
     async def close(self) -> None:
+        if self._github is not None:
+            self._github.close()
+            self._github = None
         sessions, self._sessions = self._sessions, {}
         for session in sessions.values():
             await session.close()
