@@ -154,7 +154,7 @@ class Sandbox:
             lifecycle = Lifecycle(self, speed=self.speed)
             lifecycle.start()
             self._threads.append(lifecycle)
-        if self.with_logs and _has_module("logwriter"):
+        if self.with_logs:
             from ecstui.sandbox.logwriter import LogWriter
 
             writer = LogWriter(self)
@@ -270,12 +270,6 @@ class Sandbox:
         from ecstui.sandbox.deploy import deploy_sha
 
         return deploy_sha(self, environment, service, sha)
-
-
-def _has_module(name: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(f"ecstui.sandbox.{name}") is not None
 
 
 def _env_spec(name: str) -> world.EnvironmentSpec:
