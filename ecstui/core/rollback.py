@@ -88,10 +88,16 @@ async def apply_rollback(workspace: Workspace, plan: RollbackPlan) -> changes.Ap
     deployment_id = None
     try:
         applied_at = changes.now()
+        stopped = False
         if plan.method is Method.STOP_ROLLBACK and plan.deployment_to_stop:
-            async with probe_client(session) as client:
-                await stop_service_deployment(client, plan.deployment_to_stop)
-        else:
+            try:
+                async with probe_client(session) as client:
+                    await stop_service_deployment(client, plan.deployment_to_stop)
+                stopped = True
+            except HistoryUnavailable:
+                # Not served here (e.g. the sandbox): the same outcome by UpdateService.
+                stopped = False
+        if not stopped:
             primary = await deploy_gateway(session).update_service(
                 plan.cluster, plan.service, target_arn)
             deployment_id = primary.id

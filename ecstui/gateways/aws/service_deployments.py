@@ -129,10 +129,15 @@ def record_from_api(
 
 
 async def stop_service_deployment(client: Any, arn: str) -> str:
-    """Stop an in-flight service deployment and have ECS roll back to the last good one."""
+    """Stop an in-flight service deployment and have ECS roll back to the last good one.
+
+    Raises HistoryUnavailable when the endpoint does not serve the API (nothing changed).
+    """
     try:
         reply = await client.stop_service_deployment(serviceDeploymentArn=arn, stopType="ROLLBACK")
     except Exception as exc:
+        if unavailable(exc) and error_code(exc) not in {"AccessDeniedException", "AccessDenied"}:
+            raise HistoryUnavailable(_why(exc)) from exc
         raise translate(exc, f"stop service deployment {arn.rsplit('/', 1)[-1]}") from exc
     return str(reply.get("serviceDeploymentArn", arn))
 
