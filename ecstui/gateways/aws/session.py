@@ -14,6 +14,7 @@ import logging
 import os
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from aiobotocore.config import AioConfig
@@ -36,11 +37,6 @@ logging.getLogger("aiobotocore").addHandler(logging.NullHandler())
 
 MAX_POOL_CONNECTIONS = 50
 RETRIES = {"mode": "adaptive", "max_attempts": 8}
-# Methods whose keys are short-lived by construction (checked again after resolving).
-SHORT_LIVED_METHODS = frozenset(
-    {"sso", "assume-role-with-web-identity", "assume-role", "container-role", "iam-role",
-     "login", "env", "custom-process"}
-)
 
 
 class AwsSession:
@@ -58,7 +54,11 @@ class AwsSession:
         self._policy_lock = asyncio.Lock()
         self._credentials: Any = None
         self._identity: CallerIdentity | None = None
-        self.endpoint_warnings = endpoint_warnings(env)
+
+    @cached_property
+    def endpoint_warnings(self) -> list[str]:
+        """Endpoint overrides that are neither AWS nor loopback (the faces show these)."""
+        return endpoint_warnings(self.env)
 
     @property
     def profile_name(self) -> str:
@@ -108,9 +108,8 @@ class AwsSession:
                       "custom-process": f"the credential_process of profile {self.profile_name!r}"
                       }.get(method or "", f"the credentials of AWS profile {self.profile_name!r}")
             fix = "unset AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" if method == "env" else ""
+            # Whatever the method: AKIA, or no session token, means a long-lived key.
             policy.check_keys(frozen.access_key, frozen.token, source, fix)
-            if method not in SHORT_LIVED_METHODS and not frozen.token:
-                raise policy.refuse(f"credential method {method!r} gives long-lived keys")
         except EcstuiError:
             raise
         except (BotoCoreError, ClientError) as exc:
