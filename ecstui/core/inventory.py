@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ecstui.domain.images import ImageRef
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from ecstui.core.workspace import Workspace
 
 STOPPED_TASKS_KEPT = 10  # per service: enough to see why tasks keep dying
-IDENTITY_REUSE_MARGIN = timedelta(minutes=5)
 
 
 def now() -> datetime:
@@ -98,7 +97,7 @@ async def _environment(
         session = workspace.session(settings.name)
         region = session.region or region
         gateway = ecs_gateway(session)
-        identity_call = _identity(session, previous)
+        identity_call = _identity(session)
         clusters_call = _clusters(gateway, settings, previous)
         identity, clusters = await asyncio.gather(identity_call, clusters_call)
         ecr = ecr_gateway(session)
@@ -142,13 +141,8 @@ async def _environment(
     )
 
 
-async def _identity(session: Any, previous: EnvironmentInventory | None) -> CallerIdentity:
-    """Who we are; reused on refresh until close to expiry (the ECS calls prove it works)."""
-    old = previous.identity if previous else None
-    if old is not None and previous is not None and previous.error is None and (
-        old.expires_at is None or old.expires_at - now() > IDENTITY_REUSE_MARGIN
-    ):
-        return old
+async def _identity(session: Any) -> CallerIdentity:
+    """Who we are (the session caches it, so a refresh costs no STS call)."""
     return await session.identity()
 
 
