@@ -191,6 +191,7 @@ class LogTail:
         restart.clear()
         connected = asyncio.Event()
         started = time.monotonic()
+        await self._put(TailMode(group, "polling", "connecting to Live Tail"))
         session = asyncio.create_task(self._live_session(source, connected))
         bridge = asyncio.create_task(self._poll_until(group, connected))
         waiter = asyncio.create_task(restart.wait())
