@@ -10,6 +10,7 @@ Stopping the iteration stops watching, never the deployment.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -89,6 +90,11 @@ async def watch_rollout(
         reasons: tuple[str, ...] = ()
         if state is RolloutState.FAILED:
             reasons = stopped_reasons(current, target_task_definition)
+            if not reasons:  # tasks may still be stopping: one more look
+                await asyncio.sleep(interval)
+                with contextlib.suppress(EcstuiError):
+                    current = await read_service(workspace, environment, cluster, service)
+                reasons = stopped_reasons(current, target_task_definition)
         elif state is RolloutState.RUNNING and elapsed >= timeout_seconds:
             yield _timed_out(elapsed, deployment_id, target_task_definition, current)
             return
@@ -107,7 +113,8 @@ def stopped_reasons(service: Service, target_task_definition: str) -> tuple[str,
     """Why the target revision's tasks stopped: the task's reason and the app container's."""
     reasons = []
     for task in service.tasks:
-        if task.last_status != "STOPPED" or task.task_definition_arn != target_task_definition:
+        stopping = task.last_status == "STOPPED" or task.desired_status == "STOPPED"
+        if not stopping or task.task_definition_arn != target_task_definition:
             continue
         text = f"task {task.short_id}: {task.stopped_reason or 'stopped'}"
         run = task.container(service.container_name)
