@@ -144,3 +144,9 @@ def test_demo_approve_exits_zero() -> None:
     assert done.returncode == 0, done.stderr
     assert "Approved run 9100005 (acme/my-app) for prod" in done.stdout
     assert "ghp_" not in done.stdout + done.stderr
+
+
+def test_the_shared_sandbox_checks_github_traffic(sandbox) -> None:  # type: ignore[no-untyped-def]
+    """conftest turns the OpenAPI check on for every test's sandbox GitHub."""
+    assert sandbox.github.checker is not None
+    assert sandbox.github.violations == []
