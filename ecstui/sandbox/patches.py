@@ -3,7 +3,7 @@
 `install()` is idempotent and touches moto's classes, never ecstui's code. Each patch
 names the documented behaviour it restores:
 
-1. Lock: every ECS and CloudWatch Logs request runs under `BACKEND_LOCK`, which the
+1. Lock: every ECS, ECR and CloudWatch Logs request runs under `BACKEND_LOCK`, which the
    lifecycle and log writer threads also hold while they change moto's models, so a
    request never sees a half-made deployment (or a dict changing size mid-iteration).
 2. CreateService keeps `deploymentConfiguration` (circuit breaker, min/max percent),
@@ -25,6 +25,17 @@ from collections.abc import Callable
 from typing import Any
 
 BACKEND_LOCK = threading.RLock()
+READ_ONLY_PREFIXES = ("Describe", "List", "Get", "BatchGet", "BatchCheck", "Filter",
+                      "StartLiveTail", "TestMetricFilter")
+
+
+class _Counter:
+    """How many write requests the sandbox's server has answered (tests reset when dirty)."""
+
+    count = 0
+
+
+MUTATIONS = _Counter()
 UPDATE_SERVICE_HOOKS: list[Callable[[Any, dict[str, Any]], None]] = []
 _installed = False
 
@@ -40,11 +51,12 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from moto.ecr.responses import ECRResponse
     from moto.ecs.models import EC2ContainerServiceBackend
     from moto.ecs.responses import EC2ContainerServiceResponse
     from moto.logs.responses import LogsResponse
 
-    for response_class in (EC2ContainerServiceResponse, LogsResponse):
+    for response_class in (EC2ContainerServiceResponse, LogsResponse, ECRResponse):
         _lock_requests(response_class)
     _keep_create_service_fields(EC2ContainerServiceResponse)
     _hook_update_service(EC2ContainerServiceBackend)
@@ -60,6 +72,8 @@ def _lock_requests(response_class: Any) -> None:
 
     def call_action(self: Any) -> Any:
         with BACKEND_LOCK:
+            if not self._get_action().startswith(READ_ONLY_PREFIXES):
+                MUTATIONS.count += 1
             return original(self)
 
     response_class.call_action = call_action

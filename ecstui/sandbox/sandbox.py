@@ -80,6 +80,8 @@ class Sandbox:
         self._env_patches: list[_EnvPatch] = []
         self._threads: list[Any] = []  # background components with .stop()
         self._lock = threading.Lock()
+        self._owner: Sandbox | None = None  # set when sharing another sandbox's world
+        self._clean_at = -1  # patches.MUTATIONS when the world was last (re)seeded
 
     # -- lifecycle of the sandbox itself -------------------------------------------------
 
@@ -91,6 +93,13 @@ class Sandbox:
         self.stop()
 
     def start(self) -> Sandbox:
+        global _OWNER
+        with _OWNER_LOCK:
+            owner = _OWNER if _OWNER is not None and _OWNER._server is not None else None
+            if owner is None:
+                _OWNER = self
+        if owner is not None:
+            return self._attach(owner)
         try:
             self._start_moto()
             self._start_github()
@@ -99,15 +108,29 @@ class Sandbox:
             write_files(self._files, self.moto_url, self.github_url)
             self._seed()
             self._start_background()
+            from ecstui.sandbox import patches
+
+            self._clean_at = patches.MUTATIONS.count
         except BaseException:
             self.stop()
             raise
         return self
 
+    def _attach(self, owner: Sandbox) -> Sandbox:
+        """moto's backends are process-wide: a second sandbox in one process shares the
+        running one's world (same server, files and GitHub) instead of seeding it twice."""
+        self._owner = owner
+        self.moto_url, self.github_url, self._files = owner.moto_url, owner.github_url, owner.files
+        return self
+
     def stop(self) -> None:
+        global _OWNER
         for patch in reversed(self._env_patches):
             patch.restore()
         self._env_patches.clear()
+        if self._owner is not None:
+            self._owner, self._files = None, None
+            return
         for component in reversed(self._threads):
             component.stop()
         self._threads.clear()
@@ -119,6 +142,10 @@ class Sandbox:
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
+        self._files = None
+        with _OWNER_LOCK:
+            if _OWNER is self:
+                _OWNER = None
 
     def _start_moto(self) -> None:
         from moto.server import ThreadedMotoServer
@@ -180,6 +207,8 @@ class Sandbox:
     @property
     def env(self) -> dict[str, str]:
         """Variables that point any ecstui process at this sandbox (see `unset_env`)."""
+        if self._owner is not None:
+            return self._owner.env
         env = {
             "AWS_ENDPOINT_URL": self.moto_url,
             "AWS_CONFIG_FILE": str(self.files.aws_config),
@@ -252,6 +281,9 @@ class Sandbox:
         """
         from ecstui.sandbox import patches
 
+        if self._owner is not None:
+            self._owner.reset()
+            return
         background = [c for c in self._threads if hasattr(c, "pause")]
         with contextlib.ExitStack() as stack:
             for component in background:
@@ -264,12 +296,29 @@ class Sandbox:
             for component in background:
                 if hasattr(component, "reseeded"):
                     component.reseeded()
+            self._clean_at = patches.MUTATIONS.count
+
+    @property
+    def dirty(self) -> bool:
+        """True once any write call (UpdateService, PutImage, ...) changed the seeded world."""
+        from ecstui.sandbox import patches
+
+        owner = self._owner or self
+        return patches.MUTATIONS.count != owner._clean_at
+
+    def reset_if_dirty(self) -> None:
+        if self.dirty:
+            self.reset()
 
     def deploy_sha(self, environment: str, service: str, sha: str) -> str:
         """What the sandbox's CI does after a prod approval: a new revision pinned by digest."""
         from ecstui.sandbox.deploy import deploy_sha
 
         return deploy_sha(self, environment, service, sha)
+
+
+_OWNER: Sandbox | None = None  # the sandbox that runs moto's server in this process
+_OWNER_LOCK = threading.Lock()
 
 
 def _env_spec(name: str) -> world.EnvironmentSpec:
