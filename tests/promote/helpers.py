@@ -11,9 +11,11 @@ from ecstui.domain.rollout import RolloutProgress
 from ecstui.sandbox import world
 
 
-async def run_to_end(workspace: Any, applied: Applied, timeout: float = 60) -> list[RolloutProgress]:
+async def run_to_end(
+    workspace: Any, applied: Applied, limit_seconds: float = 60
+) -> list[RolloutProgress]:
     events = []
-    async with aclosing(watch(workspace, applied, timeout, interval=0.3)) as stream:
+    async with aclosing(watch(workspace, applied, limit_seconds, interval=0.3)) as stream:
         async for progress in stream:
             events.append(progress)
     return events

@@ -137,16 +137,21 @@ async def test_refuses_critical_scan_findings(fresh_world, workspace) -> None:
         "imageScanStatus": {"status": "COMPLETE", "description": "done"},
         "imageScanFindings": {"findings": [], "findingSeverityCounts": {"CRITICAL": 2, "HIGH": 5}},
     }]}
-    request = urllib.request.Request(
-        f"{fresh_world.moto_url}/moto-api/static/ecr/scan-finding-results",
-        data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request).close()  # noqa: S310 - the local sandbox
+    set_scan_results(fresh_world.moto_url, body)
     fresh_world.client("prod", "ecr").start_image_scan(
         repositoryName="acme/my-app", imageId={"imageDigest": digest})
     plan = await plan_promote(workspace, "my-app")
     assert refused(plan) == ["no CRITICAL scan findings"]
     assert "2 CRITICAL" in plan.refusals[0].detail
+
+
+def set_scan_results(moto_url: str, body: dict) -> None:
+    """moto's API for canned scan findings (DescribeImageScanFindings answers with them)."""
+    request = urllib.request.Request(
+        f"{moto_url}/moto-api/static/ecr/scan-finding-results",
+        data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request).close()  # the local sandbox
 
 
 async def test_the_recheck_catches_a_concurrent_deploy(fresh_world, workspace) -> None:
