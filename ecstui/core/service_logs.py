@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 async def find_service(workspace: Workspace, service: str, env: str | None = None) -> Service:
-    """The one service of that name (in `env`, or the only environment that runs it)."""
+    """The one service of that name: in `env`; else where it runs (prod first)."""
     inventory = await load_inventory(workspace, env, service)
     found = inventory.find(service, env)
     if not found:
@@ -36,14 +36,17 @@ async def find_service(workspace: Workspace, service: str, env: str | None = Non
         )
     environments = sorted({s.environment for s in found})
     if len(environments) > 1:
-        raise UsageError(
-            f"Service {service!r} runs in {' and '.join(environments)}; "
-            f"pass --env {environments[-1]} (or another) to choose."
-        )
+        # During an incident the production copy is the one that matters: prefer the
+        # environment promotions go to (prod), else the first configured one.
+        order = [e.name for e in workspace.settings.environments]
+        preferred = workspace.settings.promote_to
+        chosen = preferred if preferred in environments else min(
+            environments, key=lambda name: order.index(name) if name in order else len(order))
+        found = tuple(s for s in found if s.environment == chosen)
     if len(found) > 1:
         clusters = ", ".join(s.cluster for s in found)
         raise UsageError(
-            f"Service {service!r} runs in several clusters of {environments[0]} ({clusters}); "
+            f"Service {service!r} runs in several clusters of {found[0].environment} ({clusters}); "
             "ecstui tails one: set `clusters` for the environment in ecstui.toml."
         )
     return found[0]

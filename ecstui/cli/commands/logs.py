@@ -83,6 +83,8 @@ async def _tail(
     workspace = Workspace(settings)
     try:
         service = await find_service(workspace, args.service, env)
+        if not env and len(settings.environments) > 1:
+            note(f"{service.name} in {service.environment} (pass --env to choose)")
         options = TailOptions(since=since, follow=args.follow, pattern=pattern,
                               live_tail=not args.no_live_tail)
         tail = open_service_tail(workspace, service, options, task=args.task)
