@@ -25,6 +25,7 @@ class DetailScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail.back"),
         Binding("r", "refresh", "Refresh", id="detail.refresh"),
+        Binding("l", "logs", "Logs", id="detail.logs"),
     ]
 
     def __init__(self, key: str) -> None:
@@ -55,6 +56,13 @@ class DetailScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_logs(self) -> None:
+        """Open the live logs of this service."""
+        if self.service is not None:
+            from ecstui.tui.screens.logs import LogsScreen
+
+            self.app.push_screen(LogsScreen(self.service))
 
     def action_refresh(self) -> None:
         self.app.main_screen.action_refresh()  # type: ignore[attr-defined]

@@ -41,6 +41,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "filter", "Filter", key_display="/", priority=True, id="main.filter"),
         Binding("s", "sort", "Sort", id="main.sort"),
         Binding("r", "refresh", "Refresh", id="main.refresh"),
+        Binding("l", "logs", "Logs", id="main.logs"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="main.clear-filter"),
     ]
 
@@ -191,6 +192,14 @@ class MainScreen(Screen[None]):
         service = self.selected_service
         if service is not None:
             self.open_detail(service)
+
+    def action_logs(self) -> None:
+        """Open the live logs of the service under the cursor."""
+        service = self.selected_service
+        if service is not None:
+            from ecstui.tui.screens.logs import LogsScreen
+
+            self.app.push_screen(LogsScreen(service))
 
     def open_detail(self, service: Service) -> None:
         from ecstui.tui.screens.detail import DetailScreen
