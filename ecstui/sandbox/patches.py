@@ -15,7 +15,8 @@ names the documented behaviour it restores:
 4. ListTasks honours `serviceName` (tasks of group `service:<name>`) and, as documented,
    lists only `desiredStatus=RUNNING` tasks when no desiredStatus is given.
 5. The service deployment APIs (ListServiceDeployments, DescribeServiceDeployments,
-   DescribeServiceRevisions) are answered from the lifecycle's records; see servicedeployments.py.
+   DescribeServiceRevisions, StopServiceDeployment) are served from the lifecycle's
+   records; see servicedeployments.py.
 """
 
 from __future__ import annotations

@@ -342,6 +342,30 @@ def _fail_deployment(backend: Any, service: Any, state: ServiceState,
     add_event(service, f"rolling back to deployment {good['id']}.", t)
 
 
+def stop_deployment(backend: Any, service: Any, deployment: dict[str, Any], stop_type: str) -> None:
+    """StopServiceDeployment: ROLLBACK returns to the last COMPLETED deployment's task
+    definition; ABORT freezes the rollout where it is."""
+    state, t = state_of(service), now()
+    reason = f"ECS deployment {deployment['id']} stopped by a StopServiceDeployment request."
+    deployment.update(rolloutState="FAILED", rolloutStateReason=reason, updatedAt=t,
+                      _finished_at=t)
+    if stop_type == "ABORT":
+        deployment["_outcome"] = "STOPPED"
+        state.held = True
+        add_event(service, f"(deployment {deployment['id']}) deployment stopped.", t)
+        return
+    good = next((d for d in reversed(state.history)
+                 if d["rolloutState"] == "COMPLETED" and d is not deployment), None)
+    if good is None:
+        deployment["_outcome"] = "STOPPED"
+        return
+    deployment["_outcome"] = "ROLLBACK_IN_PROGRESS"
+    target = start_deployment(backend, service, good["taskDefinition"])
+    target["_rollback"] = {"reason": "Rollback requested by StopServiceDeployment.",
+                           "startedAt": t, "from": deployment["id"], "to": good["_revision"]}
+    add_event(service, f"rolling back to deployment {good['id']}.", t)
+
+
 def _forget_old_tasks(backend: Any, service: Any, state: ServiceState, t: datetime) -> None:
     stopped = [task for task in state.tasks if task.last_status == "STOPPED"]
     expired = {id(task) for task in stopped

@@ -306,6 +306,13 @@ class Sandbox:
         owner = self._owner or self
         return patches.MUTATIONS.count != owner._clean_at
 
+    @property
+    def background_errors(self) -> list[BaseException]:
+        """Exceptions the lifecycle or log writer caught (they keep running); tests assert
+        this stays empty."""
+        owner = self._owner or self
+        return [error for component in owner._threads for error in component.errors]
+
     def reset_if_dirty(self) -> None:
         if self.dirty:
             self.reset()

@@ -1,4 +1,5 @@
-"""ListServiceDeployments, DescribeServiceDeployments and DescribeServiceRevisions.
+"""ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions and
+StopServiceDeployment.
 
 moto 5.2.5 answers these with HTTP 500. The sandbox serves them from the lifecycle's
 deployment history, in the shapes of the ECS API reference: one service deployment
@@ -12,15 +13,38 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 
-from ecstui.sandbox.rollout import circuit_breaker, failure_threshold
+from ecstui.sandbox.rollout import circuit_breaker, failure_threshold, stop_deployment
 
 
 def install(response_class: Any) -> None:
     response_class.list_service_deployments = _list_service_deployments
     response_class.describe_service_deployments = _describe_service_deployments
     response_class.describe_service_revisions = _describe_service_revisions
+    response_class.stop_service_deployment = _stop_service_deployment
+
+
+class ServiceDeploymentNotFound(ServiceException):
+    code = "ServiceDeploymentNotFoundException"
+
+
+class Conflict(ServiceException):
+    code = "ConflictException"
+
+
+def _stop_service_deployment(self: Any) -> ActionResult:
+    arn = self._get_param("serviceDeploymentArn")
+    stop_type = self._get_param("stopType") or "ROLLBACK"
+    match = _find(self.ecs_backend, arn, "service-deployment")
+    if match is None:
+        raise ServiceDeploymentNotFound(f"The service deployment {arn} does not exist.")
+    service, deployment, _ = match
+    if deployment["_outcome"] != "IN_PROGRESS" or deployment is not service.deployments[0]:
+        raise Conflict(f"The service deployment {arn} is not in progress; it cannot be stopped.")
+    stop_deployment(self.ecs_backend, service, deployment, stop_type)
+    return ActionResult({"serviceDeploymentArn": arn})
 
 
 def _arn(service: Any, kind: str, ident: str) -> str:

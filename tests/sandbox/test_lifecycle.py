@@ -198,3 +198,27 @@ def test_scaling_changes_counts_without_a_new_deployment(fresh_world) -> None:
                        and s, timeout=10)
     assert [d["id"] for d in service["deployments"]] == [before]
     assert len(running_tasks(sandbox, "pre-prod", "orders")) == 3
+
+
+def test_stop_service_deployment_rolls_back_an_in_flight_rollout(fresh_world) -> None:
+    sandbox = fresh_world
+    ecs = sandbox.client("pre-prod", "ecs")
+    good = describe(sandbox, "pre-prod", "orders")["taskDefinition"]
+    sandbox.deploy_sha("pre-prod", "orders", world.sha_for("orders", 0))
+    latest = ecs.list_service_deployments(cluster="pre-prod", service="orders")
+    brief = latest["serviceDeployments"][0]
+    assert brief["status"] == "IN_PROGRESS"
+    ecs.stop_service_deployment(serviceDeploymentArn=brief["serviceDeploymentArn"],
+                                stopType="ROLLBACK")
+    service = wait_for(lambda: settled(sandbox, "pre-prod", "orders"), timeout=10)
+    assert service["taskDefinition"] == good
+    assert service["deployments"][0]["rolloutState"] == "COMPLETED"
+    described = ecs.describe_service_deployments(
+        serviceDeploymentArns=[brief["serviceDeploymentArn"]])["serviceDeployments"][0]
+    assert described["status"] == "ROLLBACK_SUCCESSFUL"
+    assert described["rollback"]["serviceRevisionArn"].startswith(
+        "arn:aws:ecs:eu-west-1:111111111111:service-revision/pre-prod/orders/")
+
+
+def test_background_threads_raised_nothing(sandbox) -> None:
+    assert sandbox.background_errors == []
