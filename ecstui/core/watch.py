@@ -62,12 +62,12 @@ async def watch_rollout(
     seen_events: set[str] = set()
     first = True
     while True:
-        elapsed = time.monotonic() - started
         try:
             current = await read_service(workspace, environment, cluster, service)
         except AuthError:
             raise
         except EcstuiError as error:
+            elapsed = time.monotonic() - started
             # A failed poll is not a failed rollout: say so and try again.
             if elapsed >= timeout_seconds:
                 yield _timed_out(elapsed, deployment_id, target_task_definition)
@@ -75,7 +75,7 @@ async def watch_rollout(
             yield RolloutProgress(RolloutState.RUNNING, f"could not read the service: "
                                   f"{error.message}", elapsed, deployment_id=deployment_id,
                                   target_task_definition=target_task_definition)
-            await asyncio.sleep(interval)
+            await asyncio.sleep(_pause(interval, started, timeout_seconds))
             continue
         new_events = []
         for event in reversed(current.events):  # oldest first
@@ -86,6 +86,7 @@ async def watch_rollout(
                 continue  # history from before this change
             new_events.append(event)
         first = False
+        elapsed = time.monotonic() - started
         state, message = assess(current, target_task_definition, deployment_id)
         reasons: tuple[str, ...] = ()
         if state is RolloutState.FAILED:
@@ -106,7 +107,7 @@ async def watch_rollout(
         )
         if state.final:
             return
-        await asyncio.sleep(interval)
+        await asyncio.sleep(_pause(interval, started, timeout_seconds))
 
 
 def stopped_reasons(service: Service, target_task_definition: str) -> tuple[str, ...]:
@@ -125,6 +126,12 @@ def stopped_reasons(service: Service, target_task_definition: str) -> tuple[str,
             text += f" ({run.name}: {detail})"
         reasons.append(text)
     return tuple(reasons[:MAX_STOPPED_REASONS])
+
+
+def _pause(interval: float, started: float, timeout_seconds: float) -> float:
+    """The next poll comes after `interval`, or at the deadline if that is sooner."""
+    remaining = timeout_seconds - (time.monotonic() - started)
+    return max(0.0, min(interval, remaining))
 
 
 def _timed_out(
