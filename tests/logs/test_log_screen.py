@@ -171,3 +171,13 @@ async def test_memory_is_bounded_by_max_lines() -> None:
         view = app.screen.query_one(LogView)
         assert len(view.events) == 500 and view.virtual_size.height == 500
         assert view.events[-1].event_id == "2999" and view.received == 3000
+
+
+async def test_filter_and_json_toggles_do_not_pause_following() -> None:
+    app = LogApp(fakes.ScriptedTail(backfill=200))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(LogView)
+        await pilot.press("slash", *"stripe", "enter", "j")
+        await settle(pilot)
+        assert view.following and view.scroll_y == view.max_scroll_y

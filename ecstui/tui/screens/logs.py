@@ -67,8 +67,10 @@ class LogsScreen(Screen[None]):
         tail_factory: TailFactory | None = None,
         since: timedelta = timedelta(minutes=5),
         max_lines: int = 10_000,
+        rate_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
+        self.rate_clock = rate_clock  # frozen in snapshot tests
         self.service = service
         self.tail_factory = tail_factory or self._core_tail
         self.since = since
@@ -78,7 +80,7 @@ class LogsScreen(Screen[None]):
         self.notice = ""
         self.error = ""
         self._rate = 0.0
-        self._rate_mark = (time.monotonic(), 0)
+        self._rate_mark = (rate_clock(), 0)
 
     def compose(self) -> ComposeResult:
         yield Static(id="logs-title")
@@ -149,7 +151,7 @@ class LogsScreen(Screen[None]):
     # -- status line ------------------------------------------------------------------
 
     def _tick(self) -> None:
-        now, received = time.monotonic(), self.view.received
+        now, received = self.rate_clock(), self.view.received
         then, before = self._rate_mark
         if now > then:
             self._rate = (received - before) / (now - then)

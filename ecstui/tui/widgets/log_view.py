@@ -155,8 +155,10 @@ class LogView(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if new < old and self.following:
-            self.follow(False)  # the operator scrolled up: stop moving under them
+        if new < old and new < self.max_scroll_y and self.following:
+            # The operator scrolled up: stop moving under them. (A shrinking layout
+            # clamps scroll_y to the end instead, which is not a pause.)
+            self.follow(False)
 
     def relayout(self) -> None:
         """Recompute every row (filter, JSON, wrap or width changed): O(buffer)."""
