@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ecstui import __version__
+from ecstui.cli.endpoints import AWS_COMMANDS, with_endpoint_warnings
 from ecstui.errors import EcstuiError, ExitCode
 
 # (command, module under ecstui.cli.commands, one-line help). Order is the --help order.
@@ -99,12 +100,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.command = "tui"
     module = {name: mod for name, mod, _ in COMMANDS}[args.command]
     command = _load_command(module)
+    run = command.run
+    if args.command in AWS_COMMANDS:
+        run = with_endpoint_warnings(run)  # stray endpoint overrides, before any output
     try:
         if args.demo and args.command != "sandbox":
             from ecstui.cli.demo import run_in_demo
 
-            return int(run_in_demo(command.run, args))
-        return int(command.run(args))
+            return int(run_in_demo(run, args))
+        return int(run(args))
     except EcstuiError as error:
         print(f"ecstui: {error.message}", file=sys.stderr)
         return int(error.exit_code)

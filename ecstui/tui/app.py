@@ -80,7 +80,16 @@ class EcstuiApp(App[int]):
     def on_mount(self) -> None:
         from ecstui.tui.screens.main import MainScreen
 
+        self.warn_about_endpoints()
         self.push_screen(MainScreen())
+
+    def warn_about_endpoints(self) -> None:
+        """Endpoint overrides that would send SSO/OIDC tokens off this machine, AWS aside."""
+        from ecstui.core.endpoints import endpoint_warnings
+
+        for warning in endpoint_warnings(self.workspace.settings):
+            self.notify(warning, title="AWS endpoint", severity="warning", timeout=30,
+                        markup=False)
 
     def action_help(self) -> None:
         from ecstui.tui.screens.help import HelpScreen

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -85,15 +86,24 @@ def _profile_endpoints(configured: str | None) -> list[tuple[str, str]]:
     return found
 
 
+def unsafe_endpoints(env: EnvironmentSettings) -> list[tuple[str, str]]:
+    """(where it is set, url) for every override that is neither AWS nor loopback."""
+    return [(where, url) for where, url in configured_endpoints(env)
+            if not (is_loopback(url) or is_aws(url))]
+
+
+def endpoint_warning(where: str, url: str, environments: Sequence[str]) -> str:
+    """The sentence the faces show for one unsafe override (naming every environment)."""
+    quoted = [repr(name) for name in environments]
+    names = " and ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+    label = "environment" if len(environments) == 1 else "environments"
+    return (
+        f"{where} sends AWS calls for {label} {names} to {url}, which is neither "
+        "AWS nor this machine, so SSO bearer tokens and OIDC web-identity tokens would go "
+        "there too; unset it unless you trust that host."
+    )
+
+
 def endpoint_warnings(env: EnvironmentSettings) -> list[str]:
     """One sentence per endpoint override that is neither AWS nor loopback."""
-    warnings = []
-    for where, url in configured_endpoints(env):
-        if is_loopback(url) or is_aws(url):
-            continue
-        warnings.append(
-            f"{where} sends AWS calls for environment {env.name!r} to {url}, which is neither "
-            "AWS nor this machine, so SSO bearer tokens and OIDC web-identity tokens would go "
-            "there too; unset it unless you trust that host."
-        )
-    return warnings
+    return [endpoint_warning(where, url, [env.name]) for where, url in unsafe_endpoints(env)]
