@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from tests.github.tui_fixed import shoot_runs
 from tests.inventory.fixed import fixed_app, open_detail, until_loaded
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"
@@ -33,6 +34,7 @@ async def main() -> None:
         await shoot("main"),
         await shoot("detail", "my-app", "prod"),
         await shoot("detail-rollout", "payments", "prod"),
+        await shoot_runs(OUT),
     ):
         print(f"wrote {path.relative_to(OUT.parent)}")
 

@@ -137,3 +137,13 @@ def rate_limit_document(limit: RateLimit | None) -> dict[str, Any] | None:
     if limit is None:
         return None
     return {"limit": limit.limit, "remaining": limit.remaining, "reset_at": _time(limit.reset_at)}
+
+
+def review_plan(run: WorkflowRun, environment: str, state: str) -> str:
+    """The sentence shown before a review is sent (TUI prompt) and after (CLI)."""
+    what = (f"run {run.id} of {run.repository} (#{run.run_number} \"{run.title}\", "
+            f"SHA {short_sha(run.head_sha)})")
+    if state == "approved":
+        return (f"Approve {what} for {environment}: the workflow's {environment} job then "
+                f"deploys {short_sha(run.head_sha)}.")
+    return f"Reject {what} for {environment}: the run fails and nothing is deployed."

@@ -21,8 +21,10 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from ecstui.core.approvals import ApprovalsOverview
 from ecstui.core.workspace import Workspace
 from ecstui.domain.inventory import Inventory
+from ecstui.tui.github import ApprovalsLoaded, github_configured, poll_approvals
 from ecstui.tui.styles import load_css
 
 Loader = Callable[[Inventory | None], Awaitable[Inventory]]
@@ -39,9 +41,13 @@ class EcstuiApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit-ctrl-c"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("g", "runs", "Runs & approvals", id="app.runs"),
     ]
 
     inventory: reactive[Inventory | None] = reactive(None, always_update=True)
+    # The GitHub approvals poll (ecstui.tui.github); None until the first answer.
+    approvals: reactive[ApprovalsOverview | None] = reactive(None, always_update=True)
+    github_poll_seconds = 30.0
 
     def __init__(
         self,
@@ -82,6 +88,23 @@ class EcstuiApp(App[int]):
 
         self.warn_about_endpoints()
         self.push_screen(MainScreen())
+        if github_configured(self):
+            poll_approvals(self, self.github_poll_seconds)
+
+    def on_approvals_loaded(self, message: ApprovalsLoaded) -> None:
+        self.approvals = message.overview
+
+    def action_runs(self) -> None:
+        from ecstui.tui.screens.runs import RunsScreen
+
+        if not isinstance(self.screen, RunsScreen):
+            self.push_screen(RunsScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`g` (runs & approvals) only when some service names a GitHub repository."""
+        if action == "runs":
+            return github_configured(self)
+        return True
 
     def warn_about_endpoints(self) -> None:
         """Endpoint overrides that would send SSO/OIDC tokens off this machine, AWS aside."""

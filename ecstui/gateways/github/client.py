@@ -13,7 +13,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any, TypeVar
 
 from ecstui.domain.runs import Commit, PendingApproval, RateLimit, ReviewResult, WorkflowRun
@@ -155,17 +155,12 @@ class GitHubGateway:
         return self._commits[key]
 
     async def rate_limit(self) -> RateLimit:
-        """From the last response's headers when there was one, else GET /rate_limit."""
+        """GET /rate_limit: exact, and free (GitHub does not count it against the limit)."""
 
         def fetch(gh: Any) -> RateLimit:
-            remaining, limit = gh.requester.rate_limiting
-            reset = gh.requester.rate_limiting_resettime
-            if limit < 0:
-                core = gh.get_rate_limit().resources.core
-                remaining, limit, reset_at = core.remaining, core.limit, core.reset
-                return RateLimit(limit, remaining, reset_at.astimezone(UTC) if reset_at else None)
-            reset_at = datetime.fromtimestamp(reset, UTC) if reset else None
-            return RateLimit(limit, remaining, reset_at)
+            core = gh.get_rate_limit().resources.core
+            reset_at = core.reset.astimezone(UTC) if core.reset else None
+            return RateLimit(core.limit, core.remaining, reset_at)
 
         return await self._call("read the rate limit", fetch)
 

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,7 +73,7 @@ class GitHubSandbox:
         self.violations: list[str] = []
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status), for tests
         self._used = 0
-        self._reset = int(time.time()) + 3600
+        self._reset = int(self.clock().timestamp()) + 3600
         self._throttle: list[int] = []  # pending secondary-limit answers (retry-after seconds)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None

@@ -24,6 +24,7 @@ from ecstui.domain.inventory_view import ServiceRow, duration, rows, service_key
 from ecstui.errors import EcstuiError
 from ecstui.tui.messages import InventoryFailed, InventoryLoaded
 from ecstui.tui.widgets.inventory import EnvironmentBar, ServiceTable
+from ecstui.tui.widgets.runs import ApprovalsBadge
 
 SORTS: dict[str, tuple[str, object]] = {
     "service": ("service", lambda r: (r.name, r.environment)),
@@ -62,6 +63,7 @@ class MainScreen(Screen[None]):
             yield Input(placeholder="filter: service, environment, SHA…", id="filter")
             yield ServiceTable(id="services")
         yield Static(id="status-line")
+        yield ApprovalsBadge(id="approvals-badge")  # hidden unless GitHub is configured
         yield Footer()
 
     def on_mount(self) -> None:
