@@ -26,6 +26,8 @@ class DetailScreen(Screen[None]):
         Binding("escape", "back", "Back", id="detail.back"),
         Binding("r", "refresh", "Refresh", id="detail.refresh"),
         Binding("l", "logs", "Logs", id="detail.logs"),
+        Binding("p", "promote", "Promote", id="detail.promote"),
+        Binding("R", "rollback", "Rollback", key_display="R", id="detail.rollback"),
     ]
 
     def __init__(self, key: str) -> None:
@@ -56,6 +58,18 @@ class DetailScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_promote(self) -> None:
+        """Promote this service to prod: plan, confirm, apply, watch (never one key)."""
+        from ecstui.tui.screens.change import start_change
+
+        start_change(self.app, "promote", self.service)
+
+    def action_rollback(self) -> None:
+        """Roll this service back: plan, confirm, apply, watch (never one key)."""
+        from ecstui.tui.screens.change import start_change
+
+        start_change(self.app, "rollback", self.service)
 
     def action_logs(self) -> None:
         """Open the live logs of this service."""

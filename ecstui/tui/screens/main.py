@@ -43,6 +43,8 @@ class MainScreen(Screen[None]):
         Binding("s", "sort", "Sort", id="main.sort"),
         Binding("r", "refresh", "Refresh", id="main.refresh"),
         Binding("l", "logs", "Logs", id="main.logs"),
+        Binding("p", "promote", "Promote", id="main.promote"),
+        Binding("R", "rollback", "Rollback", key_display="R", id="main.rollback"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="main.clear-filter"),
     ]
 
@@ -194,6 +196,18 @@ class MainScreen(Screen[None]):
         service = self.selected_service
         if service is not None:
             self.open_detail(service)
+
+    def action_promote(self) -> None:
+        """Promote this service to prod: plan, confirm, apply, watch (never one key)."""
+        from ecstui.tui.screens.change import start_change
+
+        start_change(self.app, "promote", self.selected_service)
+
+    def action_rollback(self) -> None:
+        """Roll this service back: plan, confirm, apply, watch (never one key)."""
+        from ecstui.tui.screens.change import start_change
+
+        start_change(self.app, "rollback", self.selected_service)
 
     def action_logs(self) -> None:
         """Open the live logs of the service under the cursor."""
