@@ -121,7 +121,7 @@ def build_promote_plan(
     github_run_id: int | None = None,
     workflow: str | None = None,
     repository: str | None = None,
-    tags: tuple[tuple[str, str], ...] = (),
+    github_can_approve: bool | None = None,
 ) -> PromotePlan:
     """The plan to run `image` (pinned by digest) in prod, with every check spelled out."""
     container = prod.container_name or prod.app_container or "?"
@@ -176,11 +176,20 @@ def build_promote_plan(
 
     method, steps = _promote_steps(prod, container, target_image, registry, promote_via,
                                    github_run_id, workflow, repository)
+    notes: tuple[str, ...] = ()
+    if promote_via != "ecs":
+        notes = ("the workflow writes the new task definition; the diff above is what ecstui "
+                 "would change, for comparison.",)
     if promote_via == "github-approval":
         checks.append(Check("run waiting for approval", github_run_id is not None,
                             f"run {github_run_id} waits for prod approval for {short_sha(sha)}."
                             if github_run_id else
                             f"no workflow run for {short_sha(sha)} waits for prod approval."))
+        if github_run_id is not None and github_can_approve is not None:
+            checks.append(Check("you may approve", github_can_approve,
+                                "you are a required reviewer of the environment."
+                                if github_can_approve else
+                                "you are not a required reviewer; ask one to approve."))
     if promote_via == "github-dispatch":
         checks.append(Check("promote workflow configured", bool(workflow and repository),
                             f"{workflow} in {repository}." if workflow and repository else
@@ -192,7 +201,7 @@ def build_promote_plan(
                         if method is Method.REGISTER_AND_UPDATE else "(set by the workflow)",
                         None, target_image),
         method=method, container=container, checks=tuple(checks), changes=changes,
-        steps=steps, snapshot=snapshot_of(prod), protected=protected,
+        steps=steps, notes=notes, snapshot=snapshot_of(prod), protected=protected,
         source_environment=source_env, sha=sha, forced=forced, new_task_definition=body,
         copy_image=registry.copy_from if registry else None, github_run_id=github_run_id,
         workflow=workflow, repository=repository,
