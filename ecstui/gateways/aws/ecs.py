@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 DESCRIBE_SERVICES_BATCH = 10  # the API's limit
 DESCRIBE_TASKS_BATCH = 100  # the API's limit
 LIST_PAGE_SIZE = 100  # ListServices / ListTasks maximum page size
-CONCURRENCY = 32  # in-flight requests per environment
+CONCURRENCY = 48  # in-flight requests per environment (the session pools 50 connections)
 
 T = TypeVar("T")
 

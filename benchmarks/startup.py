@@ -1,0 +1,73 @@
+"""Start-up: `ecstui --help`, and launch to data on the main screen with the demo world."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RUNS = 10
+LAUNCHES = 3
+
+
+def wall(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+    return time.perf_counter() - started
+
+
+def median_wall(command: list[str], runs: int = RUNS) -> float:
+    wall(command)  # warm the OS file cache once
+    return statistics.median(wall(command) for _ in range(runs))
+
+
+def launch() -> tuple[float, dict[str, float]]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "benchmarks._launch"], capture_output=True,
+                          text=True, timeout=120, check=True)
+    total = time.perf_counter() - started
+    return total, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run() -> str:
+    script = shutil.which("ecstui") or str(Path(sys.executable).with_name("ecstui"))
+    bare = median_wall([sys.executable, "-c", "pass"])
+    help_module = median_wall([sys.executable, "-m", "ecstui", "--help"])
+    help_script = median_wall([script, "--help"])
+    status_help = median_wall([script, "status", "--help"])
+    launches = [launch() for _ in range(LAUNCHES)]
+    total = statistics.median(t for t, _ in launches)
+    ready = statistics.median(r["sandbox_ready"] for _, r in launches)
+    to_data = statistics.median(r["app_to_data"] for _, r in launches)
+    services = launches[0][1]["services"]
+    return "\n".join([
+        "## Start-up",
+        "",
+        f"Wall clock of a child process, median of {RUNS} after one warm-up run.",
+        "",
+        "| command | time |",
+        "|---|---:|",
+        f"| `python -c pass` (the interpreter alone) | {bare * 1000:.0f} ms |",
+        f"| `ecstui --help` | {help_script * 1000:.0f} ms |",
+        f"| `python -m ecstui --help` | {help_module * 1000:.0f} ms |",
+        f"| `ecstui status --help` | {status_help * 1000:.0f} ms |",
+        "",
+        "`ecstui --help` imports neither Textual nor aiobotocore (tests/test_layers.py and "
+        "tests/inventory/test_cli_status.py check it).",
+        "",
+        "### Launch to data, demo world",
+        "",
+        f"`benchmarks/_launch.py` takes the `ecstui --demo` path (run_in_demo, then the TUI) "
+        f"with the app headless, and stops when the main screen has painted the first "
+        f"inventory ({services} services). Median of {LAUNCHES} launches:",
+        "",
+        "| stage | time |",
+        "|---|---:|",
+        f"| process start → sandbox ready (moto, seed, lifecycle) | {ready:.2f} s |",
+        f"| TUI start → main screen shows every service | {to_data:.2f} s |",
+        f"| whole launch, as the user waits | {total:.2f} s |",
+    ])
