@@ -121,6 +121,7 @@ class Sandbox:
         running one's world (same server, files and GitHub) instead of seeding it twice."""
         self._owner = owner
         self.moto_url, self.github_url, self._files = owner.moto_url, owner.github_url, owner.files
+        self.github = owner.github
         return self
 
     def stop(self) -> None:
@@ -304,7 +305,8 @@ class Sandbox:
         from ecstui.sandbox import patches
 
         owner = self._owner or self
-        return patches.MUTATIONS.count != owner._clean_at
+        github = owner.github is not None and owner.github.dirty  # a review changed runs
+        return patches.MUTATIONS.count != owner._clean_at or github
 
     @property
     def background_errors(self) -> list[BaseException]:

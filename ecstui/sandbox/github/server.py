@@ -71,6 +71,7 @@ class GitHubSandbox:
 
             self.checker = OpenApiContract.load(os.environ[CONTRACT_ENV]).check
         self.violations: list[str] = []
+        self.dirty = False  # a review changed the seeded runs (the sandbox's reset_if_dirty)
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status), for tests
         self._used = 0
         self._reset = int(self.clock().timestamp()) + 3600
@@ -116,6 +117,7 @@ class GitHubSandbox:
         state = GitHubState()
         pipeline = Pipeline(state, self.clock, self.pipeline.deploy, self.pipeline.step_seconds)
         self.state, self.pipeline = state, pipeline
+        self.dirty = False
         if self._server is not None:
             self.api = Api(state, pipeline, Renderer(self.url))
 
@@ -153,6 +155,8 @@ class GitHubSandbox:
                 self.violations.extend(f"{method} {template}: {p}" for p in problems)
                 status = 500
                 payload = {"message": "sandbox contract violation: " + "; ".join(problems)}
+        if method == "POST" and status == 200:
+            self.dirty = True
         data = b"" if status == 304 else json.dumps(payload).encode()
         out = {"Content-Type": "application/json; charset=utf-8", **extra}
         with self._lock:
