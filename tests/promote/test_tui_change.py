@@ -12,8 +12,13 @@ from typing import Any
 from ecstui.core import audit
 from ecstui.domain.rollout import RolloutState
 from ecstui.tui.app import EcstuiApp
-from ecstui.tui.screens.change import WORKER_GROUP, ConfirmChangeScreen, RolloutScreen
-from tests.promote.helpers import prod_service, revisions
+from ecstui.tui.screens.change import (
+    WORKER_GROUP,
+    ConfirmChangeScreen,
+    PromoteOptionsScreen,
+    RolloutScreen,
+)
+from tests.promote.helpers import prod_service, revisions, sha, wait_settled
 
 SIZE = (160, 48)
 
@@ -38,6 +43,8 @@ async def test_promote_confirmation_needs_the_service_name_then_rolls_out(
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.main_screen.selected_service is not None)
         await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromoteOptionsScreen))
+        await pilot.press("enter")  # empty SHA: what pre-prod runs
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmChangeScreen))
         confirm = app.screen
         text = str(confirm.query_one("#change-plan-text").render())
@@ -86,7 +93,33 @@ async def test_a_refused_plan_offers_no_apply_button(fresh_world, workspace) -> 
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.main_screen.selected_service is not None)
         await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromoteOptionsScreen))
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmChangeScreen))
         assert not app.screen.query("#change-apply")
         assert "REFUSED" in str(app.screen.query_one("#change-plan-text").render())
         await pilot.press("escape")
+
+
+async def test_promote_the_broken_image_with_force_and_watch_the_circuit_breaker(
+    fresh_world, workspace
+) -> None:
+    before = prod_service(fresh_world)["taskDefinition"]
+    app = app_on(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.main_screen.selected_service is not None)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromoteOptionsScreen))
+        await pilot.press(*sha("my-app", 4), "tab", "space", "shift+tab", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmChangeScreen))
+        assert "FORCED" in str(app.screen.query_one("#change-plan-text").render())
+        await pilot.press(*"my-app", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RolloutScreen))
+        rollout = app.screen
+        await wait_for(pilot, lambda: rollout.change.finished, seconds=60)
+        await pilot.pause(0.3)
+        assert rollout.change.last.state is RolloutState.FAILED
+        assert rollout.has_class("-failed")
+        assert "Essential container in task exited" in " ".join(
+            rollout.change.last.stopped_reasons)
+    assert wait_settled(fresh_world)["taskDefinition"] == before

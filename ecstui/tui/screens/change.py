@@ -21,7 +21,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, ProgressBar, RichLog, Static
+from textual.widgets import Button, Checkbox, Footer, Input, ProgressBar, RichLog, Static
 
 from ecstui.domain.inventory import Service
 from ecstui.domain.rollout import RolloutProgress, RolloutState
@@ -141,6 +141,50 @@ class ConfirmChangeScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
+@dataclass(frozen=True)
+class PromoteOptions:
+    sha: str | None  # None: what pre-prod runs
+    force: bool = False
+
+
+class PromoteOptionsScreen(ModalScreen[PromoteOptions | None]):
+    """Which SHA to promote: empty means what pre-prod runs (the usual case: just enter)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="promote-options.cancel")]
+
+    def __init__(self, service: Service) -> None:
+        super().__init__()
+        self.service = service
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="promote-options"):
+            yield Static(f"Promote {self.service.name} to prod", id="change-title")
+            yield Input(placeholder="SHA (empty: what pre-prod runs)", id="promote-sha")
+            yield Checkbox("force: promote this SHA even if pre-prod does not run it healthy",
+                           id="promote-force")
+            yield Static("", id="change-hint")
+            with Horizontal(id="change-buttons"):
+                yield Button("Plan", id="promote-plan", variant="primary")
+                yield Button("Cancel", id="change-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#promote-sha").focus()
+
+    @on(Input.Submitted, "#promote-sha")
+    @on(Button.Pressed, "#promote-plan")
+    def _plan(self) -> None:
+        sha = self.query_one("#promote-sha", Input).value.strip() or None
+        force = self.query_one("#promote-force", Checkbox).value
+        if force and sha is None:
+            self.query_one("#change-hint", Static).update("--force needs an explicit SHA.")
+            return
+        self.dismiss(PromoteOptions(sha, force))
+
+    @on(Button.Pressed, "#change-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class RolloutScreen(Screen[None]):
     """The live rollout panel of one change, fed by the same events as the CLI's bar."""
 
@@ -217,15 +261,21 @@ async def _flow(app: App[Any], run: ChangeRun) -> None:
     workspace = app.workspace  # type: ignore[attr-defined]
     service = run.service
     try:
-        app.notify(f"Planning the {run.kind} of {service.name}…", timeout=3)
         if run.kind == "promote":
             from ecstui.core.promote import apply_promote, plan_promote
 
-            plan = await plan_promote(workspace, service.name)
+            options = await app.push_screen_wait(PromoteOptionsScreen(service))
+            if options is None:
+                run.status = "cancelled"
+                return
+            app.notify(f"Planning the promote of {service.name}…", timeout=3)
+            plan = await plan_promote(workspace, service.name, sha=options.sha,
+                                      force=options.force)
             apply = apply_promote
         else:
             from ecstui.core.rollback import apply_rollback, plan_rollback
 
+            app.notify(f"Planning the rollback of {service.name}…", timeout=3)
             plan = await plan_rollback(workspace, service.name, env=service.environment)
             apply = apply_rollback  # type: ignore[assignment]
         run.plan = plan
