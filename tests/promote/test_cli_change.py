@@ -99,3 +99,31 @@ def test_promote_timeout_exits_1_and_says_the_deployment_was_left_running(
                   "--yes", "--timeout", "0.1", env=cli_env)
     assert done.returncode == 1, done.stderr
     assert "left running" in done.stderr
+
+
+def test_ctrl_c_while_watching_stops_watching_not_the_deployment(fresh_world, cli_env) -> None:
+    import signal
+
+    from tests.promote.helpers import wait_settled
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecstui", "--config", str(fresh_world.config_path), "--service",
+         "my-app", "promote", "--yes"],
+        env=cli_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if line.startswith("ecstui: applied"):
+                break
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, rest
+    assert "The deployment was NOT stopped" in rest
+    # ECS carries on: the service settles on the promoted revision.
+    assert wait_settled(fresh_world)["taskDefinition"].endswith(":5")
+    records = [json.loads(line) for line in
+               (Path(cli_env["ECSTUI_STATE_DIR"]) / "audit.jsonl").read_text().splitlines()]
+    assert [r["outcome"] for r in records] == ["started", "detached"]

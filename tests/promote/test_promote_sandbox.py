@@ -170,3 +170,30 @@ async def test_planning_changes_nothing(fresh_world, workspace) -> None:
     await plan_promote(workspace, "my-app")
     await plan_promote(workspace, "my-app", sha=sha("my-app", 4), force=True)
     assert (prod_service(fresh_world)["taskDefinition"], revisions(fresh_world)) == before
+
+
+async def test_copies_the_image_into_a_configured_prod_repository(fresh_world) -> None:
+    import dataclasses
+
+    from ecstui.config import load_settings
+    from ecstui.core.workspace import Workspace
+
+    new_sha = sha("my-app", 5)
+    ecr = fresh_world.client("prod", "ecr")
+    ecr.batch_delete_image(repositoryName="acme/my-app", imageIds=[{"imageTag": new_sha}])
+    settings = load_settings(fresh_world.config_path)
+    services = dict(settings.services)
+    services["my-app"] = dataclasses.replace(services["my-app"], ecr_repository_prod="acme/my-app")
+    workspace = Workspace(dataclasses.replace(settings, services=services))
+    try:
+        plan = await plan_promote(workspace, "my-app")
+        assert plan.ok, plan.render()
+        assert plan.copy_image and plan.copy_image.startswith(world.ecr_repository_uri(
+            world.PRE_PROD.account_id, "acme/my-app"))
+        assert "PutImage" in plan.steps[0]
+        applied = await apply_promote(workspace, plan)
+        assert (await run_to_end(workspace, applied))[-1].state is RolloutState.SUCCEEDED
+    finally:
+        await workspace.close()
+    found = ecr.describe_images(repositoryName="acme/my-app", imageIds=[{"imageTag": new_sha}])
+    assert found["imageDetails"][0]["imageDigest"] == expected_digest("my-app", new_sha)
