@@ -30,6 +30,7 @@ from ecstui.domain.logs import LogBatch, PlanChanged, TailMode, TailUpdate
 from ecstui.errors import EcstuiError
 from ecstui.tui.widgets.log_view import LogView
 
+MAX_IN_FLIGHT = 8
 TailFactory = Callable[[TailOptions], AsyncIterator[TailUpdate]]
 MODE_NAMES = {"backfill": "loading", "live-tail": "Live Tail", "polling": "polling",
               "stopped": "stopped"}
@@ -38,9 +39,10 @@ MODE_NAMES = {"backfill": "loading", "live-tail": "Live Tail", "polling": "polli
 class TailUpdated(Message):
     """One update from the tail worker (never merged: each carries lines)."""
 
-    def __init__(self, update: TailUpdate) -> None:
+    def __init__(self, update: TailUpdate, slots: asyncio.Semaphore) -> None:
         super().__init__()
         self.update = update
+        self.slots = slots  # released when handled: the worker's back-pressure
 
 
 class LogsScreen(Screen[None]):
@@ -118,11 +120,16 @@ class LogsScreen(Screen[None]):
 
     @work(exclusive=True, group="logs-tail", exit_on_error=False)
     async def run_tail(self, options: TailOptions) -> None:
+        # Back-pressure: never run ahead of the screen by more than a few batches, so a
+        # flood waits in the tail's bounded queue, not in the screen's message queue.
+        slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         async with contextlib.aclosing(self.tail_factory(options)) as updates:
             async for update in updates:
-                self.post_message(TailUpdated(update))
+                await slots.acquire()
+                self.post_message(TailUpdated(update, slots))
 
     def on_tail_updated(self, message: TailUpdated) -> None:
+        message.slots.release()
         update = message.update
         if isinstance(update, LogBatch):
             self.view.append(update.events)

@@ -70,6 +70,7 @@ class LogView(ScrollView, can_focus=True):
         self.unseen = 0  # lines arrived while paused
         self._width = 0  # widest row, for horizontal scrolling without wrap
         self._styles: dict[str, Style] = {}
+        self._wrap_width: int | None = None
 
     def on_mount(self) -> None:
         self.set_interval(1 / FLUSH_FPS, self.flush)
@@ -174,10 +175,18 @@ class LogView(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
-        if self.wrap:
-            self.relayout()
+        width = max(MIN_TEXT, (self.size.width or 80) - PREFIX - 1)
+        if width != self._wrap_width:
+            self._wrap_width = width
+            if self.wrap:
+                self.relayout()
 
     # -- what is shown ----------------------------------------------------------------
+
+    @property
+    def laid_out(self) -> int:
+        """Lines laid out so far (those evicted included): what the view has shown."""
+        return self._first_seq + len(self.events)
 
     @property
     def shown_count(self) -> int:
@@ -194,7 +203,10 @@ class LogView(ScrollView, can_focus=True):
         return not self.needle or matches_text(event, self.needle)
 
     def _text_width(self) -> int:
-        return max(MIN_TEXT, (self.size.width or 80) - PREFIX - 1)
+        """Columns for the message when wrapping (cached: `size` is costly per line)."""
+        if self._wrap_width is None:
+            self._wrap_width = max(MIN_TEXT, (self.size.width or 80) - PREFIX - 1)
+        return self._wrap_width
 
     def _lines(self, event: LogEvent) -> list[str]:
         """The message split into display rows under the current modes."""
@@ -214,6 +226,11 @@ class LogView(ScrollView, can_focus=True):
             self._rows.append((seq, 0))
             self._width = max(self._width, PREFIX + len(event.message))
             return
+        if self.wrap and not self.pretty_json:  # count rows without slicing (relayout speed)
+            width = self._text_width()
+            count = sum(max(1, -(-len(line) // width)) for line in event.message.split("\n"))
+            self._rows.extend((seq, k) for k in range(count))
+            return
         lines = self._lines(event)
         self._rows.extend((seq, k) for k in range(len(lines)))
         self._width = max(self._width, PREFIX + max(len(line) for line in lines))
@@ -230,9 +247,7 @@ class LogView(ScrollView, can_focus=True):
         while self._rows and self._rows[0][0] < self._first_seq:
             self._rows.popleft()
             dropped += 1
-        if dropped:
-            self._cache.clear()  # row numbers moved
-        return dropped
+        return dropped  # the strip cache is keyed by event, not row: it stays valid
 
     def _resize(self) -> None:
         width = self.size.width if self.wrap else max(self._width, self.size.width)
@@ -244,7 +259,7 @@ class LogView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
         width = self.size.width
-        base = self.rich_style
+        base = self._base_style()
         if row >= len(self._rows):
             return Strip.blank(width, base)
         key = self._rows[row]
@@ -275,7 +290,7 @@ class LogView(ScrollView, can_focus=True):
             text.append(" " * PREFIX)
         level = LEVEL_CLASSES.get(detect_level(event.message) or "")
         text.append(body, self._style(level) if level else Style())
-        text.stylize_before(self.rich_style)
+        text.stylize_before(self._base_style())
         return Strip(text.render(self.app.console), text.cell_len)
 
     def _style(self, name: str) -> Style:
@@ -283,6 +298,13 @@ class LogView(ScrollView, can_focus=True):
         if style is None:
             style = self._styles[name] = self.get_component_rich_style(
                 f"log-view--{name}", partial=True)
+        return style
+
+    def _base_style(self) -> Style:
+        """The widget's own style (cached: `rich_style` walks the DOM on every call)."""
+        style = self._styles.get("")
+        if style is None:
+            style = self._styles[""] = self.rich_style
         return style
 
     def notify_style_update(self) -> None:
