@@ -185,3 +185,27 @@ def test_secondary_rate_limit_answers_403_with_retry_after(github_sandbox: GitHu
     assert status == 403 and headers["Retry-After"] == "7"
     assert body["message"].startswith("You have exceeded a secondary rate limit")
     assert raw(github_sandbox, "/user")[0] == 200
+
+
+def test_every_endpoint_of_every_repository_conforms(github_sandbox: GitHubSandbox) -> None:
+    """A sweep through the whole seeded world; the fixture fails on any contract violation."""
+    paths = ["/user", "/rate_limit"]
+    for spec in world.SERVICES:
+        base = f"/repos/{spec.repository}"
+        paths += [base, f"{base}/actions/workflows", f"{base}/environments",
+                  f"{base}/environments/prod", f"{base}/deployments?environment=prod&per_page=2",
+                  f"{base}/actions/workflows/build-deploy.yml/runs?status=completed",
+                  f"{base}/actions/runs?branch=main&event=push&per_page=3&page=2"]
+        for run in github_sandbox.state.repo_runs(spec.name):
+            paths += [f"{base}/actions/runs/{run.id}", f"{base}/actions/runs/{run.id}/jobs",
+                      f"{base}/actions/runs/{run.id}/pending_deployments",
+                      f"{base}/actions/runs/{run.id}/approvals",
+                      f"{base}/commits/{run.head_sha}"]
+        for dep in github_sandbox.state.repo_deployments(spec.name)[:3]:
+            paths += [f"{base}/deployments/{dep.id}", f"{base}/deployments/{dep.id}/statuses"]
+    for path in paths:
+        status, _, _ = raw(github_sandbox, path)
+        assert status == 200, path
+    assert raw(github_sandbox, "/repos/acme/nope")[0] == 404
+    assert raw(github_sandbox, "/repos/acme/my-app/commits/0000000")[0] == 422
+    assert github_sandbox.violations == []
