@@ -16,7 +16,7 @@ from ecstui.config import load_settings
 from ecstui.core.service_logs import find_service, open_service_tail, plan_for
 from ecstui.core.tail import LogTail, TailOptions
 from ecstui.core.workspace import Workspace
-from ecstui.domain.logs import LogBatch, LogEvent, TailMode, TailUpdate
+from ecstui.domain.logs import LogBatch, LogEvent, PlanChanged, TailMode, TailUpdate
 from ecstui.errors import UsageError
 from ecstui.gateways.aws.logs import LogsGateway
 
@@ -214,3 +214,29 @@ async def test_task_filter_limits_to_one_task(sandbox, workspace) -> None:  # ty
 
 async def _const(value: Any) -> Any:
     return value
+
+
+async def test_tasks_started_by_a_rollout_are_picked_up(fresh_world) -> None:  # type: ignore[no-untyped-def]
+    workspace = Workspace(load_settings(fresh_world.config_path))
+    try:
+        service = await find_service(workspace, "burrito", "pre-prod")
+        before = set((await plan_for(workspace, service)).tasks)
+        ecs = fresh_world.client("pre-prod", "ecs")
+        tail = open_service_tail(workspace, service, TailOptions(
+            since=timedelta(seconds=20), poll_interval=0.4, replan_interval=1.0))
+        updates = tail.updates()
+        got: list[TailUpdate] = []
+        started = time.monotonic()
+        async for update in updates:
+            got.append(update)
+            if len(got) == 3:  # following: now roll out
+                ecs.update_service(cluster="pre-prod", service="burrito", forceNewDeployment=True)
+            new = {e.task_id for e in lines(got)} - before - {None}
+            if new or time.monotonic() - started > 40:
+                break
+        await updates.aclose()  # type: ignore[attr-defined]
+    finally:
+        await workspace.close()
+    changes = [u for u in got if isinstance(u, PlanChanged)]
+    assert len(changes) >= 2 and changes[-1].added, "the new task's streams were added"
+    assert {e.task_id for e in lines(got)} - before, "lines of the new task arrived"
