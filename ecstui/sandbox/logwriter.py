@@ -58,7 +58,8 @@ class LogWriter:
             self._paused = False
 
     def reseeded(self) -> None:
-        self.write_once()
+        """Called by Sandbox.reset() while still paused: back-fill the new world now."""
+        self.write_once(force=True)
 
     def _run(self) -> None:
         while not self._stop.wait(TICK):
@@ -68,9 +69,9 @@ class LogWriter:
                 self.errors.append(error)
                 del self.errors[:-20]
 
-    def write_once(self) -> None:
+    def write_once(self, force: bool = False) -> None:
         with patches.BACKEND_LOCK:
-            if self._paused:
+            if self._paused and not force:
                 return
             t = now()
             for backend in ecs_backends_in_use():

@@ -36,30 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from ecstui.sandbox import world
+from ecstui.sandbox.envvars import UNSET_ENV, EnvPatch
 from ecstui.sandbox.files import SandboxFiles, write_ecstui_config, write_files
 from ecstui.sandbox.seed import SeededService, seed_environment
-
-# Credentials and pointers that must never leak from the operator's shell into the sandbox.
-UNSET_ENV = (
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-    "AWS_ENDPOINT_URL_ECS",
-    "AWS_ENDPOINT_URL_ECR",
-    "AWS_ENDPOINT_URL_STS",
-    "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
-    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-)
 
 
 class Sandbox:
@@ -77,7 +56,7 @@ class Sandbox:
         self._tmp: Path | None = None
         self._files: SandboxFiles | None = None
         self._sessions: dict[str, Any] = {}
-        self._env_patches: list[_EnvPatch] = []
+        self._env_patches: list[EnvPatch] = []
         self._threads: list[Any] = []  # background components with .stop()
         self._lock = threading.Lock()
         self._owner: Sandbox | None = None  # set when sharing another sandbox's world
@@ -235,9 +214,9 @@ class Sandbox:
         merged.update(self.env)
         return merged
 
-    def apply_env(self) -> _EnvPatch:
+    def apply_env(self) -> EnvPatch:
         """Point os.environ at the sandbox now; restored on exit of `with`, or by stop()."""
-        patch = _EnvPatch(self.env, self.unset_env)
+        patch = EnvPatch(self.env, self.unset_env)
         self._env_patches.append(patch)
         return patch
 
@@ -253,9 +232,8 @@ class Sandbox:
         with self._lock:
             if environment not in self._sessions:
                 import boto3
-                import botocore.session
 
-                core = botocore.session.Session()
+                core = _isolated_botocore_session()
                 core.set_config_variable("config_file", str(self.files.aws_config))
                 core.set_config_variable("credentials_file", str(self.files.aws_credentials))
                 core.set_config_variable("profile", _env_spec(environment).profile)
@@ -326,6 +304,36 @@ class Sandbox:
         return deploy_sha(self, environment, service, sha)
 
 
+def _isolated_session_class() -> Any:
+    import botocore.session
+    from botocore.configprovider import ConfiguredEndpointProvider
+
+    class IsolatedSession(botocore.session.Session):
+        """A botocore session deaf to the AWS_ENDPOINT_URL* variables of this process.
+
+        The sandbox's own sessions must reach its own moto even when the process env
+        points at another sandbox (a test run, or a shell that ran `ecstui sandbox`'s
+        exports): botocore lets those variables beat the profile's `endpoint_url`, also
+        for the web-identity provider's STS client, so they are filtered out here.
+        """
+
+        def _add_configured_endpoint_provider(self, client_name: str, config_store: Any) -> None:
+            environ = {k: v for k, v in os.environ.items()
+                       if not k.startswith(("AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED"))}
+            config_store.set_config_provider(
+                logical_name="endpoint_url",
+                provider=ConfiguredEndpointProvider(
+                    full_config=self.full_config, scoped_config=self.get_scoped_config(),
+                    client_name=client_name, environ=environ),
+            )
+
+    return IsolatedSession
+
+
+def _isolated_botocore_session() -> Any:
+    return _isolated_session_class()()
+
+
 _OWNER: Sandbox | None = None  # the sandbox that runs moto's server in this process
 _OWNER_LOCK = threading.Lock()
 
@@ -335,33 +343,6 @@ def _env_spec(name: str) -> world.EnvironmentSpec:
         if env.name == name:
             return env
     raise KeyError(name)
-
-
-class _EnvPatch:
-    """os.environ changes applied at construction, undone by `restore()` (idempotent)."""
-
-    def __init__(self, values: Mapping[str, str], unset: tuple[str, ...]) -> None:
-        self._saved = {name: os.environ.get(name) for name in (*values, *unset)}
-        for name in unset:
-            os.environ.pop(name, None)
-        os.environ.update(values)
-        self._active = True
-
-    def restore(self) -> None:
-        if not self._active:
-            return
-        self._active = False
-        for name, value in self._saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-    def __enter__(self) -> _EnvPatch:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.restore()
 
 
 @contextlib.contextmanager

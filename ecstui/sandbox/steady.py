@@ -13,14 +13,9 @@ from typing import Any
 
 from ecstui.sandbox import world
 from ecstui.sandbox.ecsmodel import ServiceTask, now
-from ecstui.sandbox.rollout import (
-    add_event,
-    new_deployment,
-    start_task,
-    state_of,
-    task_list,
-)
+from ecstui.sandbox.rollout import add_event, new_deployment, state_of, task_list
 from ecstui.sandbox.seed import expected_digest
+from ecstui.sandbox.taskstate import start_task
 
 DEPLOY_TAKES = timedelta(minutes=4)
 
@@ -130,7 +125,8 @@ def _failed_then_rolled_back(backend: Any, service: Any, spec: world.ServiceSpec
 
 def _run_tasks(backend: Any, service: Any, deployment: dict[str, Any], count: int,
                since: datetime) -> list[ServiceTask]:
-    tasks = [start_task(backend, service, deployment) for _ in range(count)]
+    tasks = [start_task(backend, service, deployment, state_of(service).tasks)
+             for _ in range(count)]
     for offset, task in enumerate(tasks):
         task.created_at = since + timedelta(seconds=5 + offset)
         task.pull_started_at = task.created_at + timedelta(seconds=8)

@@ -15,7 +15,7 @@ from ecstui.cli.demo import run_in_demo
 from ecstui.sandbox.sandbox import Sandbox
 
 before = {t.name for t in threading.enumerate()}
-seen = {}
+seen = {"env_before": os.environ.get("AWS_ENDPOINT_URL")}
 
 def run(args):
     import boto3
@@ -46,7 +46,7 @@ print(json.dumps(seen))
 def run_script(mode: str) -> dict[str, object]:
     done = subprocess.run([sys.executable, "-c", f"MODE = {mode!r}\n" + SCRIPT],
                           capture_output=True, text=True, timeout=90)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, done.stderr + done.stdout
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -54,7 +54,8 @@ def test_demo_run_tears_everything_down() -> None:
     seen = run_script("ok")
     assert seen["rc"] == 0 and seen["account"] == "222222222222"
     assert seen["threads_inside"] > 1  # the server, lifecycle and log writer did run
-    assert not seen["tmp_exists"] and not seen["port_open"] and seen["env_left"] is None
+    assert not seen["tmp_exists"] and not seen["port_open"]
+    assert seen["env_left"] == seen["env_before"] != seen["url"]  # restored, and was private
     assert seen["threads_left"] == []
 
 
