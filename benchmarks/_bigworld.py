@@ -5,7 +5,8 @@ clusters of SERVICES services with TASKS tasks each (every service its own task
 definition family, images tagged with git SHAs in ECR), waits until every task
 runs, freezes the lifecycle, starts the proxy and prints one JSON line describing
 how to reach it. Then it answers line commands on stdin: `counts` (requests per
-operation since the last `counts`, as JSON); EOF stops it. A child process keeps
+operation since the last `counts`, as JSON), `replay on` / `replay off` (see
+_proxy.py); EOF stops it. A child process keeps
 moto's CPU time off the measured client's interpreter.
 """
 
@@ -80,8 +81,12 @@ def main(argv: list[str]) -> int:
                               "profile": world.PRE_PROD.profile,
                               "account": world.PRE_PROD.account_id}), flush=True)
             for line in sys.stdin:
-                if line.strip() == "counts":
+                command = line.strip()
+                if command == "counts":
                     print(json.dumps(proxy.reset()), flush=True)
+                elif command.startswith("replay "):
+                    proxy.replay = command == "replay on"
+                    print(json.dumps({"replay": proxy.replay}), flush=True)
             proxy.stop()
     finally:
         sandbox.stop()

@@ -2,6 +2,10 @@
 
 Stands between the AWS SDKs and moto so a benchmark sees round trips that cost
 what they cost over a network (25 ms here), and counts requests per operation.
+With `replay` on, answers to read operations (ECS/ECR, never STS) are recorded
+on first sight and replayed afterwards: the world is frozen during a benchmark,
+so the answers are the same, and the client then meets only the latency, not
+moto's own time per request (moto serialises requests under one lock).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ class LatencyProxy:
     def __init__(self, upstream: str, latency: float) -> None:
         self.upstream = urlsplit(upstream)
         self.latency = latency
+        self.replay = False
+        self.recorded: dict[tuple[str, bytes], tuple[int, list[tuple[str, str]], bytes]] = {}
         self.counts: Counter[str] = Counter()
         self._lock = threading.Lock()
         proxy = self
@@ -31,17 +37,24 @@ class LatencyProxy:
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                proxy.count(self.headers.get("X-Amz-Target"), body, self.path)
-                time.sleep(proxy.latency)
-                conn = proxy.connection()
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-                conn.request(self.command, self.path, body=body, headers=headers)
-                reply = conn.getresponse()
-                data = reply.read()
-                self.send_response(reply.status)
-                for key, value in reply.getheaders():
-                    if key.lower() not in {"content-length", "transfer-encoding", "connection"}:
-                        self.send_header(key, value)
+                target = self.headers.get("X-Amz-Target")
+                proxy.count(target, body, self.path)
+                key = (target or "", body)
+                found = proxy.recorded.get(key) if proxy.replay and target else None
+                if found is None:
+                    conn = proxy.connection()
+                    headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                    conn.request(self.command, self.path, body=body, headers=headers)
+                    reply = conn.getresponse()
+                    found = (reply.status, reply.getheaders(), reply.read())
+                    if target and reply.status == 200:
+                        proxy.recorded[key] = found
+                time.sleep(proxy.latency)  # the network's share, on top of the server's
+                status, reply_headers, data = found
+                self.send_response(status)
+                for name, value in reply_headers:
+                    if name.lower() not in {"content-length", "transfer-encoding", "connection"}:
+                        self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from typing import Any
 
-CLUSTERS, SERVICES, TASKS = 4, 100, 2
+CLUSTERS, SERVICES, TASKS = (int(v) for v in os.environ.get("BENCH_WORLD", "4,100,2").split(","))
 LATENCY = 0.025
 RUNS = 3
 PAGE = 100  # ListServices / ListTasks maximum page size
@@ -41,10 +41,13 @@ class World:
             os.environ.pop(name, None)
         os.environ.update(self.info["env"])
 
-    def counts(self) -> Counter[str]:
-        self.child.stdin.write("counts\n")  # type: ignore[union-attr]
+    def command(self, text: str) -> Any:
+        self.child.stdin.write(text + "\n")  # type: ignore[union-attr]
         self.child.stdin.flush()  # type: ignore[union-attr]
-        return Counter(json.loads(self.child.stdout.readline()))  # type: ignore[union-attr]
+        return json.loads(self.child.stdout.readline())  # type: ignore[union-attr]
+
+    def counts(self) -> Counter[str]:
+        return Counter(self.command("counts"))
 
     def close(self) -> None:
         self.child.stdin.close()  # type: ignore[union-attr]
@@ -70,6 +73,28 @@ def ecstui_cold(world: World) -> tuple[float, Any]:
             started = time.perf_counter()
             inventory = await load_inventory(workspace)
             return time.perf_counter() - started, inventory
+        finally:
+            await workspace.close()
+
+    return asyncio.run(once())
+
+
+def ecstui_ready(world: World) -> float:
+    """A full inventory on a session that is signed in with clients made: empty caches,
+    so every service, task and task definition is fetched (what the lower bound models)."""
+    from ecstui.core.inventory import load_inventory
+    from ecstui.core.workspace import Workspace
+
+    async def once() -> float:
+        workspace = Workspace(settings(world))
+        try:
+            session = workspace.session("bench")
+            await session.identity()
+            for service in ("ecs", "ecr"):
+                await session.client(service)
+            started = time.perf_counter()
+            await load_inventory(workspace)
+            return time.perf_counter() - started
         finally:
             await workspace.close()
 
@@ -144,63 +169,90 @@ def lower_bound() -> tuple[int, dict[str, int]]:
 def run() -> str:
     world = World()
     try:
+        # Pass 1, live moto behind the proxy: records every answer for the replay passes.
         world.counts()
-        cold = []
-        for _ in range(RUNS):
-            seconds, inventory = ecstui_cold(world)
-            cold.append(seconds)
-            requests = world.counts()
+        live_cold, inventory = ecstui_cold(world)
+        requests = world.counts()
+        live_serial, digests = serial_boto3(world)
+        serial_requests = world.counts()
         services = inventory.services
         assert len(services) == CLUSTERS * SERVICES, len(services)
-        running = sum(s.running_count for s in services)
         assert all(s.sha and s.digest for s in services)
+        running = sum(s.running_count for s in services)
+        # Pass 2, replayed answers: only the 25 ms latency, as from a fast real endpoint.
+        world.command("replay on")
+        cold = [ecstui_cold(world)[0] for _ in range(RUNS)]
+        assert world.counts() == Counter({k: v * RUNS for k, v in requests.items()})
+        ready = [ecstui_ready(world) for _ in range(RUNS)]
+        world.counts()
         refresh = ecstui_refresh(world)
         refresh_requests = world.counts()
-        # The same cold load straight to moto: how much is the server's own time.
+        serial, _ = serial_boto3(world)
+        world.command("replay off")
+        # The same cold load straight to moto: the server's own time, for scale.
         os.environ["AWS_ENDPOINT_URL"] = world.info["moto"]
-        direct = statistics.median(ecstui_cold(world)[0] for _ in range(RUNS))
+        direct = ecstui_cold(world)[0]
         os.environ["AWS_ENDPOINT_URL"] = world.info["proxy"]
-        world.counts()
-        serial, digests = serial_boto3(world)
-        serial_requests = world.counts()
     finally:
         world.close()
     trips, minimum = lower_bound()
     bound = trips * LATENCY
+    ready_bound = (trips - 1) * LATENCY  # signed in already: no AssumeRoleWithWebIdentity
+    full = statistics.median(ready)
     total = sum(requests.values())
-    throughput_bound = math.ceil(total / POOL) * LATENCY
+    waves = math.ceil(total / POOL)
     best = statistics.median(cold)
+    warm = statistics.median(refresh)
     lines = [
         "## Inventory",
         "",
         f"World: {CLUSTERS} clusters × {SERVICES} services × {TASKS} tasks "
         f"({CLUSTERS * SERVICES} services, {running} running tasks, each service its own task "
-        f"definition), in the sandbox (moto 5.2.5 + lifecycle) in a child process, behind a "
-        f"loopback proxy adding {LATENCY * 1000:.0f} ms per request. Times are wall clock, "
-        f"median of {RUNS}; every ecstui run is cold (new session, credentials and caches).",
+        f"definition family), in the sandbox (moto 5.2.5 + lifecycle, frozen for the run) in "
+        f"a child process, behind a loopback proxy adding {LATENCY * 1000:.0f} ms per request "
+        f"and counting requests. Both clients use the same web-identity profile, so "
+        f"credentials (AssumeRoleWithWebIdentity) are part of every cold run.",
         "",
-        "| | time | requests | vs serial |",
+        "Two passes. **Live**: the proxy forwards to moto, which serialises requests under "
+        "one lock and takes several ms each on a loaded 2-core machine, so moto's own time "
+        "dominates. **Replay**: the proxy answers ECS/ECR reads with the answers recorded "
+        "in the live pass (the world is frozen; STS still goes to moto), so each request "
+        "costs the 25 ms latency only — the situation the lower bound describes. ecstui "
+        f"figures are medians of {RUNS}; every cold run starts a new session (credentials, "
+        "clients, empty caches), as a new process would.",
+        "",
+        "| | replay (latency only) | live moto | requests |",
         "|---|---:|---:|---:|",
-        f"| ecstui `load_inventory`, cold | {best * 1000:.0f} ms | {total} | "
-        f"{serial / best:.1f}× faster |",
-        f"| ecstui refresh (TUI loop, warm caches) | "
-        f"{statistics.median(refresh) * 1000:.0f} ms | {sum(refresh_requests.values()) // RUNS} | "
-        f"{serial / statistics.median(refresh):.1f}× faster |",
-        f"| serial boto3 script, same facts | {serial:.2f} s | "
-        f"{sum(serial_requests.values())} | 1× |",
-        f"| lower bound: {trips} round trips on the critical path × {LATENCY * 1000:.0f} ms | "
-        f"{bound * 1000:.0f} ms | | |",
-        f"| same cold load with no proxy (moto's own time) | {direct * 1000:.0f} ms | | |",
+        f"| ecstui `load_inventory`, cold | **{best * 1000:.0f} ms** | "
+        f"{live_cold * 1000:.0f} ms | {total} |",
+        f"| ecstui full inventory, session signed in, caches empty | **{full * 1000:.0f} ms** "
+        f"| | {total - 2} |",
+        f"| ecstui refresh (the TUI's loop, warm caches) | **{warm * 1000:.0f} ms** | | "
+        f"{sum(refresh_requests.values()) // RUNS} |",
+        f"| serial boto3 script, same facts | **{serial:.2f} s** | {live_serial:.1f} s | "
+        f"{sum(serial_requests.values())} |",
+        f"| lower bound: {trips} round trips on the critical path × "
+        f"{LATENCY * 1000:.0f} ms ({trips - 1} when signed in) | {bound * 1000:.0f} ms "
+        f"({ready_bound * 1000:.0f} ms) | | |",
+        f"| ecstui cold straight to moto, no proxy (moto's own time) | | "
+        f"{direct * 1000:.0f} ms | |",
         "",
-        f"- Cold load / lower bound: **{best / bound:.1f}×** (target ≤ 2×). A second bound "
-        f"applies: {total} requests through {POOL} pooled connections need at least "
-        f"{math.ceil(total / POOL)} waves × {LATENCY * 1000:.0f} ms = "
-        f"{throughput_bound * 1000:.0f} ms; cold load / that bound: "
-        f"{best / max(throughput_bound, bound):.1f}×. Without the proxy moto alone takes "
-        f"{direct * 1000:.0f} ms for the same requests, so the latency costs "
-        f"{(best - direct) * 1000:.0f} ms.",
-        f"- Serial script / ecstui cold: **{serial / best:.1f}×** (target ≥ 10×).",
-        "- Requests of one cold load against the minimum the batching limits allow "
+        f"- Serial script / ecstui cold: **{serial / best:.1f}×** with replay "
+        f"({live_serial / live_cold:.1f}× live); target ≥ 10×.",
+        f"- ecstui cold / lower bound: **{best / bound:.1f}×**; full inventory on a signed-in "
+        f"session / its lower bound: **{full / ready_bound:.1f}×**; target ≤ 2×. A cold run "
+        f"also pays for process-level set-up that is not a round trip: botocore parsing the "
+        f"ECS, ECR and STS service models for the new session and its credential provider "
+        f"(≈{(best - full) * 1000:.0f} ms here, measured as cold − signed-in). The critical "
+        f"path is AssumeRoleWithWebIdentity → ListServices → DescribeServices → "
+        f"DescribeTaskDefinition (and, beside it, ListTasks ×2 pages → DescribeTasks). A "
+        f"second bound applies as well: {total} requests through {POOL} pooled connections "
+        f"need at least {waves} waves × {LATENCY * 1000:.0f} ms = "
+        f"{waves * LATENCY * 1000:.0f} ms, mostly the {CLUSTERS * SERVICES} "
+        f"DescribeTaskDefinition calls (one per family, no batch API); against that bound "
+        f"the signed-in full inventory is {full / max(ready_bound, waves * LATENCY):.1f}×. "
+        f"A refresh, which skips them, is {warm / ready_bound:.1f}× the signed-in bound.",
+        "- Requests of one cold load against the fewest the batching limits allow "
         "(page size 100, DescribeServices 10, DescribeTasks 100):",
         "",
         "| operation | ecstui | minimum | serial script |",
@@ -211,11 +263,10 @@ def run() -> str:
                      f"{serial_requests.get(name, 0)} |")
     lines += [
         "",
-        f"A warm refresh sends {dict(sorted(refresh_requests.items()))} over {RUNS} refreshes: "
-        "task definitions, identity and ECR tags come from the caches. moto answers a "
-        "ListTasks/ListServices in one page whatever its size; real ECS pages by 100, which "
-        "the minimum and the lower bound count. The serial script digests checked: "
-        f"{digests}.",
+        f"A refresh sends {dict(sorted(refresh_requests.items()))} over {RUNS} refreshes: "
+        "task definitions, identity and ECR tags come from the caches. moto answers "
+        "ListTasks and ListServices in one page whatever their size; real ECS pages by "
+        "100, which the minimum and the lower bound count. The serial script saw "
+        f"{digests} container digests, ecstui {running} running tasks' digests.",
     ]
     return "\n".join(lines)
-
