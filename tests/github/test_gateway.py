@@ -145,3 +145,20 @@ def test_token_sources_in_order() -> None:
                         use_gh=False)
     assert ghe is not None and ghe.source == "GH_ENTERPRISE_TOKEN"
     assert resolve_token("http://127.0.0.1:1", {}) is None  # never asks gh for the sandbox
+
+
+async def test_enterprise_style_base_url(contract, deploys) -> None:  # type: ignore[no-untyped-def]
+    """GitHub Enterprise Server serves the API under /api/v3: every URL carries the prefix."""
+    with GitHubSandbox(deploy=lambda *a: deploys.append(a), step_seconds=0.01,
+                       checker=contract.check, api_prefix="/api/v3") as ghes:
+        assert ghes.url.endswith("/api/v3")
+        gw = GitHubGateway(ghes.url, Token(TOKEN, "GH_ENTERPRISE_TOKEN"), per_page=2)
+        try:
+            [run] = await gw.recent_runs("acme/my-app", status="waiting")
+            assert run.api_url.startswith(ghes.url + "/repos/acme/my-app/actions/runs/")
+            result = await gw.review(run, "prod", "approved", "ghes")
+            assert result.deployment_ids and (await gw.commit("acme/my-app", run.head_sha)).title
+        finally:
+            gw.close()
+        assert all(path.startswith("/api/v3/") for _, path, _ in ghes.requests)
+        assert ghes.violations == []

@@ -59,7 +59,10 @@ class GitHubSandbox:
     """Start/stop the server; `url` is the base URL PyGithub should use."""
 
     def __init__(self, deploy: Deploy | None = None, *, clock: Clock | None = None,
-                 step_seconds: float = 0.3, checker: Checker | None = None) -> None:
+                 step_seconds: float = 0.3, checker: Checker | None = None,
+                 api_prefix: str = "") -> None:
+        # api_prefix="/api/v3" serves the API as GitHub Enterprise Server does.
+        self.api_prefix = api_prefix.rstrip("/")
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.state = GitHubState()
         self.pipeline = Pipeline(self.state, self.clock, deploy, step_seconds)
@@ -86,7 +89,7 @@ class GitHubSandbox:
         if self._server is None:
             raise RuntimeError("the sandbox GitHub server is not started")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host}:{port}{self.api_prefix}"
 
     def start(self) -> GitHubSandbox:
         handler = type("Handler", (_Handler,), {"sandbox": self})
@@ -146,8 +149,12 @@ class GitHubSandbox:
                body: bytes) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(raw_path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        path = parts.path
+        if self.api_prefix:
+            inside = path.startswith(self.api_prefix + "/")
+            path = path[len(self.api_prefix):] if inside else "/__outside_the_api_prefix__"
         status, payload, extra, template, params, request_body = (
-            self._dispatch(method, parts.path, query, headers, body))
+            self._dispatch(method, path, query, headers, body))
         if self.checker is not None and template and status != 304:
             exchange = Exchange(method, template, params, query, request_body, status, payload)
             problems = self.checker(exchange)
