@@ -227,8 +227,9 @@ class RolloutScreen(Screen[None]):
         else:
             status.update(f"{last.state} · {int(last.elapsed)} s · {last.message}")
             bar.update(progress=100 * last.fraction)
-            self.query_one("#rollout-deployments", Static).update(
-                "\n".join(last.lines()[1:]) or "-")
+            lines = [line for line in last.lines()[1:]
+                     if not line.lstrip().startswith(("event:", "stopped:"))]
+            self.query_one("#rollout-deployments", Static).update("\n".join(lines) or "-")
         log = self.query_one("#rollout-events", RichLog)
         events = [e for p in run.progress for e in p.new_events]
         for event in events[self._shown_events:]:
