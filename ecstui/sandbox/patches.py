@@ -14,6 +14,7 @@ names the documented behaviour it restores:
    desiredCount change no longer fakes `runningCount` (the lifecycle moves counts).
 4. ListTasks honours `serviceName` (tasks of group `service:<name>`) and, as documented,
    lists only `desiredStatus=RUNNING` tasks when no desiredStatus is given.
+6. RegisterTaskDefinition stamps `registeredAt` (moto leaves it out; ecstui shows it).
 5. The service deployment APIs (ListServiceDeployments, DescribeServiceDeployments,
    DescribeServiceRevisions, StopServiceDeployment) are served from the lifecycle's
    records; see servicedeployments.py.
@@ -62,6 +63,7 @@ def install() -> None:
     _keep_create_service_fields(EC2ContainerServiceResponse)
     _hook_update_service(EC2ContainerServiceBackend)
     _filter_list_tasks(EC2ContainerServiceBackend)
+    _stamp_registrations(EC2ContainerServiceBackend)
     from ecstui.sandbox import servicedeployments
 
     servicedeployments.install(EC2ContainerServiceResponse)
@@ -139,6 +141,19 @@ def _filter_list_tasks(backend_class: Any) -> None:
         return tasks
 
     backend_class.list_tasks = list_tasks
+
+
+def _stamp_registrations(backend_class: Any) -> None:
+    original = backend_class.register_task_definition
+
+    def register_task_definition(self: Any, *args: Any, **kwargs: Any) -> Any:
+        from ecstui.sandbox.ecsmodel import now
+
+        definition = original(self, *args, **kwargs)
+        definition.registered_at = now()
+        return definition
+
+    backend_class.register_task_definition = register_task_definition
 
 
 def reset_backends(account_ids: list[str], region: str | None = None) -> None:

@@ -18,6 +18,7 @@ from ecstui.sandbox.seed import expected_digest
 from ecstui.sandbox.taskstate import start_task
 
 DEPLOY_TAKES = timedelta(minutes=4)
+PIPELINE_ROLE = "github-actions-deploy"
 
 
 def revisions_of(backend: Any, family: str) -> list[str]:
@@ -42,6 +43,9 @@ def adopt_seeded(
     service.events = []
     revisions = revisions_of(backend, spec.name)
     times = deploy_times(env, spec)
+    _backdate(backend, env, spec, revisions, times)
+    pipeline = f"arn:aws:iam::{env.account_id}:role/{PIPELINE_ROLE}"
+    service.created_at, service.created_by = times[0] - timedelta(minutes=2), pipeline
     mixed = spec.mixed.get(env.name)
     last = len(revisions) - 1
     for index, arn in enumerate(revisions):
@@ -81,6 +85,24 @@ def adopt_seeded(
     service.running_count = sum(d["runningCount"] for d in service.deployments)
     service.pending_count = 0
     service.events.sort(key=lambda event: event["createdAt"], reverse=True)
+
+
+def _backdate(backend: Any, env: world.EnvironmentSpec, spec: world.ServiceSpec,
+              revisions: list[str], times: list[datetime]) -> None:
+    """Registration and push times as the pipeline left them, not the seed's "now"."""
+    from moto.ecr.models import ecr_backends
+
+    registered_by = f"arn:aws:sts::{env.account_id}:assumed-role/{PIPELINE_ROLE}/GitHubActions"
+    for arn, at in zip(revisions, times, strict=False):
+        definition = backend.describe_task_definition(arn)
+        definition.registered_at = at - timedelta(minutes=1)
+        definition.registered_by = registered_by
+    repository = ecr_backends[env.account_id][world.REGION].repositories.get(spec.repository)
+    pushed = {c.sha: c.committed_at + timedelta(minutes=9) for c in spec.commits}
+    for image in repository.images if repository else []:
+        at = min((pushed[t] for t in image.image_tags if t in pushed), default=None)
+        if at is not None:
+            image.image_pushed_at = int(at.timestamp())
 
 
 def _past_deployment(backend: Any, service: Any, spec: world.ServiceSpec, arn: str,
