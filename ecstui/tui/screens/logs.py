@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +32,7 @@ from ecstui.errors import EcstuiError
 from ecstui.tui.widgets.log_view import LogView
 
 MAX_IN_FLIGHT = 8
+RATE_SAMPLES = 9  # status ticks (0.25 s apart) the rate is averaged over
 TailFactory = Callable[[TailOptions], AsyncIterator[TailUpdate]]
 MODE_NAMES = {"backfill": "loading", "live-tail": "Live Tail", "polling": "polling",
               "stopped": "stopped"}
@@ -82,7 +84,7 @@ class LogsScreen(Screen[None]):
         self.notice = ""
         self.error = ""
         self._rate = 0.0
-        self._rate_mark = (rate_clock(), 0)
+        self._samples: deque[tuple[float, int]] = deque()
 
     def compose(self) -> ComposeResult:
         yield Static(id="logs-title")
@@ -158,11 +160,14 @@ class LogsScreen(Screen[None]):
     # -- status line ------------------------------------------------------------------
 
     def _tick(self) -> None:
+        """Lines per second over the last ~2 seconds (a 0.25 s window jumps about)."""
         now, received = self.rate_clock(), self.view.received
-        then, before = self._rate_mark
+        self._samples.append((now, received))
+        while len(self._samples) > RATE_SAMPLES:
+            self._samples.popleft()
+        then, before = self._samples[0]
         if now > then:
             self._rate = (received - before) / (now - then)
-        self._rate_mark = (now, received)
         self._refresh_status()
 
     def _refresh_status(self) -> None:
@@ -171,7 +176,9 @@ class LogsScreen(Screen[None]):
         modes = sorted({MODE_NAMES.get(m.mode, m.mode) for m in self.modes.values()}) or [
             "starting"]
         sampled = any(m.sampled for m in self.modes.values())
-        parts = [" + ".join(modes) + (" · SAMPLED (>500 lines/s)" if sampled else "")]
+        reason = next((m.reason for m in self.modes.values() if m.mode == "polling"), "")
+        parts = [" + ".join(modes) + (f" ({reason})" if reason else "")
+                 + (" · SAMPLED (>500 lines/s)" if sampled else "")]
         if view.following:
             parts.append("following")
         else:
