@@ -159,18 +159,17 @@ def _subnet_for(service: Any, zone: str) -> str:
 def resolve_digest(account_id: str, image: str) -> str | None:
     """The digest ECS would pin for `image` when a deployment starts; None if not found.
 
-    ECR images are looked up in moto's registry of the account the image names;
-    public images get a stable made-up digest (the sandbox holds no public registry).
+    ECR images are looked up in moto's registry of the account the image names (a
+    digest that registry does not hold cannot be pulled, as on ECS); public images get a
+    stable made-up digest (the sandbox holds no public registry).
     """
     from moto.ecr.models import ecr_backends
 
     rest, _, digest = image.partition("@")
-    if digest:
-        return digest
     host, _, path = rest.partition("/")
     repository, _, tag = path.rpartition(":") if ":" in path else (path, "", "latest")
     if ".dkr.ecr." not in host:
-        return "sha256:" + hashlib.sha256(image.encode()).hexdigest()
+        return digest or "sha256:" + hashlib.sha256(image.encode()).hexdigest()
     registry_account = host.split(".", 1)[0]
     region = host.split(".")[3]
     backend = ecr_backends[registry_account][region]
@@ -178,6 +177,8 @@ def resolve_digest(account_id: str, image: str) -> str | None:
     if repo is None:
         return None
     for found in repo.images:
-        if tag in (found.image_tags or [found.image_tag]):
+        if digest and found.get_image_digest() == digest:
+            return digest  # pinned: it must exist in this very registry, or the pull fails
+        if not digest and tag in (found.image_tags or [found.image_tag]):
             return found.get_image_digest()
     return None

@@ -88,7 +88,7 @@ class Lifecycle:
             for backend in ecs_backends_in_use():
                 for service in list(backend.services.values()):
                     if service.status != "ACTIVE":
-                        continue
+                        service.desired_count = 0  # deleted: its tasks drain away
                     try:
                         step(backend, service, self._speed())
                     except Exception as error:  # keep the world turning; record for tests

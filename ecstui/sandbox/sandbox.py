@@ -25,6 +25,7 @@ written files, the seed and the background threads. `stop()` undoes all of it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -304,6 +305,7 @@ class Sandbox:
         return deploy_sha(self, environment, service, sha)
 
 
+@functools.cache
 def _isolated_session_class() -> Any:
     import botocore.session
     from botocore.configprovider import ConfiguredEndpointProvider
@@ -331,7 +333,17 @@ def _isolated_session_class() -> Any:
 
 
 def _isolated_botocore_session() -> Any:
-    return _isolated_session_class()()
+    session = _isolated_session_class()()
+    # One loader for every sandbox session: each would otherwise parse the same JSON models.
+    session.register_component("data_loader", _shared_loader())
+    return session
+
+
+@functools.cache
+def _shared_loader() -> Any:
+    from botocore.loaders import create_loader
+
+    return create_loader()
 
 
 _OWNER: Sandbox | None = None  # the sandbox that runs moto's server in this process

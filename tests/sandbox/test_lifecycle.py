@@ -220,5 +220,31 @@ def test_stop_service_deployment_rolls_back_an_in_flight_rollout(fresh_world) ->
         "arn:aws:ecs:eu-west-1:111111111111:service-revision/pre-prod/orders/")
 
 
+def test_an_image_missing_from_the_registry_cannot_start(fresh_world) -> None:
+    sandbox = fresh_world
+    ecs = sandbox.client("pre-prod", "ecs")
+    current = describe(sandbox, "pre-prod", "orders")["taskDefinition"]
+    definition = ecs.describe_task_definition(taskDefinition=current)["taskDefinition"]
+    containers = definition["containerDefinitions"]
+    repository = containers[0]["image"].rsplit(":", 1)[0]
+    containers[0]["image"] = f"{repository}@sha256:{'0' * 64}"
+    arn = ecs.register_task_definition(
+        family="orders", containerDefinitions=containers, networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+    )["taskDefinition"]["taskDefinitionArn"]
+    deployment = ecs.update_service(cluster="pre-prod", service="orders",
+                                    taskDefinition=arn)["service"]["deployments"][0]["id"]
+
+    def failed() -> list[dict[str, Any]]:
+        arns = ecs.list_tasks(cluster="pre-prod", serviceName="orders",
+                              desiredStatus="STOPPED")["taskArns"]
+        tasks = ecs.describe_tasks(cluster="pre-prod", tasks=arns)["tasks"] if arns else []
+        return [t for t in tasks if t["startedBy"] == deployment]
+
+    task = wait_for(failed, timeout=10)[0]
+    assert task["stopCode"] == "TaskFailedToStart"
+    assert task["stoppedReason"].startswith("CannotPullContainerError:")
+
+
 def test_background_threads_raised_nothing(sandbox) -> None:
     assert sandbox.background_errors == []
