@@ -194,6 +194,9 @@ def build_promote_plan(
         checks.append(Check("promote workflow configured", bool(workflow and repository),
                             f"{workflow} in {repository}." if workflow and repository else
                             "set services.<name>.promote_workflow and repository in the config."))
+        checks.append(Check("ecstui can dispatch it", False,
+                            "ecstui does not dispatch workflows yet; run "
+                            f"`gh workflow run {workflow} -R {repository} -f sha={sha}`."))
     return PromotePlan(
         service=prod.name, environment=prod.environment, cluster=prod.cluster,
         current=Revision(prod.task_definition.label, prod.task_definition.arn, current_image),

@@ -326,3 +326,11 @@ def test_assess(deployments, target, ours, state, match) -> None:
     got, message = assess(service(deployments=deployments), arn(target), ours)
     assert got is state
     assert match in message
+
+
+def test_github_dispatch_is_planned_but_refused_with_the_command_to_run() -> None:
+    plan = promote(promote_via="github-dispatch", repository="acme/my-app",
+                   workflow="promote.yml")
+    assert plan.method is Method.GITHUB_DISPATCH
+    assert failed(plan) == ["ecstui can dispatch it"]
+    assert f"gh workflow run promote.yml -R acme/my-app -f sha={SHA_NEW}" in plan.refusal
