@@ -113,6 +113,7 @@ class ReviewResult:
     state: str  # approved | rejected
     comment: str
     deployment_ids: tuple[int, ...] = ()
+    run: WorkflowRun | None = None  # the run as it was when reviewed (for the plan text)
 
 
 @dataclass(frozen=True)

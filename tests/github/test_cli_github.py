@@ -116,6 +116,7 @@ def test_approve_rolls_prod_to_the_sha(fresh_world, capsys) -> None:  # type: ig
                          "--comment", "ship it")
     assert code == 0, err
     assert f"Approved run {run_id} (acme/my-app) for prod" in out
+    assert f"Approve run {run_id} of acme/my-app (#6 \"Retry payment webhook on 502\"" in out
     deadline = time.monotonic() + 60
     while prod_sha(fresh_world) != WAITING_SHA:
         assert time.monotonic() < deadline, "prod never ran the approved SHA"

@@ -36,7 +36,12 @@ def review_command(args: argparse.Namespace, state: str) -> int:
         print_json({"run_id": result.run_id, "repository": result.repository,
                     "environment": result.environment, "state": result.state,
                     "comment": result.comment, "deployment_ids": list(result.deployment_ids)})
-    elif state == "approved":
+        return int(ExitCode.OK)
+    from ecstui.domain.runs_view import review_plan
+
+    if result.run is not None:  # the same sentence the TUI's review prompt shows
+        print(review_plan(result.run, result.environment, state))
+    if state == "approved":
         started = ", ".join(map(str, result.deployment_ids)) or "none reported"
         print(f"Approved run {result.run_id} ({result.repository}) for {result.environment}; "
               f"deployment {started} started. Watch it with `ecstui status`.")

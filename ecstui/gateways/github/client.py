@@ -188,7 +188,7 @@ class GitHubGateway:
             f"{verb} run {run.id} for {environment}",
             lambda gh: gh.requester.requestJsonAndCheck("POST", path, input=body))
         return ReviewResult(run.id, run.repository, environment, state, comment,
-                            tuple(int(d["id"]) for d in created or []))
+                            tuple(int(d["id"]) for d in created or []), run)
 
     def close(self) -> None:
         with self._lock:
