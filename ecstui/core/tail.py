@@ -30,6 +30,7 @@ from ecstui.domain.logs import (
     TailUpdate,
     to_ms,
 )
+from ecstui.errors import AuthError, OperationError
 from ecstui.gateways.aws.logs import LiveTailTimedOut, LiveTailUnavailable, LogsGateway
 
 PlanSource = Callable[[], Awaitable[LogPlan]]
@@ -186,7 +187,10 @@ class LogTail:
         if source is None:
             return None
         if group not in self._arns:
-            self._arns[group] = await self.gateway.group_arn(group)
+            try:
+                self._arns[group] = await self.gateway.group_arn(group)
+            except (AuthError, OperationError) as error:  # e.g. no logs:DescribeLogGroups
+                return f"Live Tail unavailable: {error.message}"
         restart = self._restart[group]
         restart.clear()
         connected = asyncio.Event()
@@ -235,7 +239,7 @@ class LogTail:
             source = self._source(group)
             if source is None:
                 return
-            await self._catch_up(source)
+            await self._catch_up_or_say_why(source)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.options.poll_interval)
 
@@ -264,10 +268,18 @@ class LogTail:
             source = self._source(group)
             if source is None:
                 return
-            await self._catch_up(source)
+            await self._catch_up_or_say_why(source)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(restart.wait(), self.options.poll_interval)
             restart.clear()
+
+    async def _catch_up_or_say_why(self, source: LogSource) -> None:
+        """One poll; a failed read (network, throttling) is reported and retried next time.
+        Errors the operator must fix (bad pattern, credentials) still end the tail."""
+        try:
+            await self._catch_up(source)
+        except OperationError as error:
+            await self._put(TailMode(source.group, "polling", f"retrying: {error.message}"))
 
     async def _watch_plan(self) -> None:
         """Re-derive the streams now and then: a rollout starts and stops tasks."""

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from ecstui.core.tail import LogTail, TailOptions
 from ecstui.domain.logs import LogBatch, LogEvent, LogPlan, LogSource, TailMode, TailUpdate
-from ecstui.gateways.aws.logs import LiveTailTimedOut, LiveTailUpdate
+from ecstui.errors import OperationError
+from ecstui.gateways.aws.logs import LiveTailTimedOut, LiveTailUnavailable, LiveTailUpdate
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 STREAM = "ecs/app/0123456789abcdef"
@@ -67,3 +68,37 @@ async def test_timeout_reconnects_at_once_and_sampling_is_reported() -> None:
     assert ("live-tail", True) in modes and modes[-1] == ("live-tail", False)
     assert not [u for u in got if isinstance(u, TailMode) and u.mode == "polling"
                 and u.reason != "connecting to Live Tail"]
+
+
+class FlakyGateway(ScriptedGateway):
+    """Live Tail refused; the second poll fails like a network blip, later polls work."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.polls = 0
+
+    async def filter_pages(self, group, streams, start_ms, end_ms=None, pattern=None,  # type: ignore[no-untyped-def]
+                           prefix=None) -> AsyncIterator[list[LogEvent]]:
+        self.polls += 1
+        if self.polls == 2:
+            raise OperationError("Could not read log group '/ecs/my-app': connection reset.")
+        yield [event(min(self.polls, 5))]
+
+    async def live_tail(self, *args, **kwargs) -> AsyncIterator[LiveTailUpdate]:  # type: ignore[no-untyped-def]
+        raise LiveTailUnavailable("too many Live Tail sessions are open in this account")
+        yield  # pragma: no cover - makes this an async generator
+
+
+async def test_a_failed_poll_is_reported_and_polling_goes_on() -> None:
+    tail = LogTail(FlakyGateway(), plan, TailOptions(since=timedelta(minutes=1),  # type: ignore[arg-type]
+                                                     poll_interval=0.01), clock=lambda: NOW)
+    got: list[TailUpdate] = []
+    updates = tail.updates()
+    async for update in updates:
+        got.append(update)
+        if sum(isinstance(u, LogBatch) for u in got) >= 3:
+            break
+    await updates.aclose()  # type: ignore[attr-defined]
+    reasons = [u.reason for u in got if isinstance(u, TailMode) and u.mode == "polling"]
+    assert any(r.startswith("retrying: Could not read log group") for r in reasons)
+    assert any("too many Live Tail sessions" in r for r in reasons)

@@ -18,10 +18,9 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from ecstui.core.tail import TailOptions
@@ -29,6 +28,7 @@ from ecstui.domain.inventory import Service
 from ecstui.domain.logformat import check_filter_pattern, parse_since
 from ecstui.domain.logs import LogBatch, PlanChanged, TailMode, TailUpdate
 from ecstui.errors import EcstuiError
+from ecstui.tui.screens.prompt import Prompt
 from ecstui.tui.widgets.log_view import LogView
 
 MAX_IN_FLIGHT = 8
@@ -302,24 +302,3 @@ def _duration_text(since: timedelta) -> str:
     if seconds % 3600 == 0:
         return f"{seconds // 3600}h"
     return f"{seconds // 60}m" if seconds % 60 == 0 else f"{seconds}s"
-
-
-class Prompt(ModalScreen[str | None]):
-    """One line of input; Enter returns it, Escape returns None."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
-
-    def __init__(self, question: str, value: str = "") -> None:
-        super().__init__()
-        self.question, self.value = question, value
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="prompt-box"):
-            yield Label(self.question)
-            yield Input(value=self.value, id="prompt-input")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
