@@ -12,7 +12,6 @@ failure is an authentication problem).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -28,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from ecstui.config import load_settings
     from ecstui.core.inventory import load_inventory
     from ecstui.core.workspace import Workspace
