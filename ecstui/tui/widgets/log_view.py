@@ -29,6 +29,8 @@ CONTAINER_WIDTH = 12
 PREFIX = 12 + 1 + 8 + 1 + CONTAINER_WIDTH + 1  # time, task, container, spaces
 MIN_TEXT = 20
 FLUSH_FPS = 30
+ROW_BITS = 10
+MAX_ROWS = 1 << ROW_BITS  # rows one event may take (a huge pretty-printed JSON is cut)
 LEVEL_CLASSES = {"FATAL": "error", "CRITICAL": "error", "ERROR": "error", "WARN": "warn",
                  "DEBUG": "debug", "TRACE": "debug", "INFO": "info"}
 
@@ -59,9 +61,12 @@ class LogView(ScrollView, can_focus=True):
         self.max_lines = max_lines
         self.events: deque[LogEvent] = deque()
         self._first_seq = 0  # sequence number of events[0]
-        self._rows: deque[tuple[int, int]] = deque()  # (event seq, row within the event)
+        # One int per display row: event seq << ROW_BITS | row within the event. Ints,
+        # not tuples: the garbage collector does not track them, so a re-layout of
+        # 10,000 lines does not set off a full collection mid-flood.
+        self._rows: deque[int] = deque()
         self._pending: list[LogEvent] = []
-        self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
+        self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self.needle = ""
         self.pretty_json = False
         self.wrap = False
@@ -166,9 +171,30 @@ class LogView(ScrollView, can_focus=True):
         self._rows.clear()
         self._cache.clear()
         self._width = 0
-        for offset, event in enumerate(self.events):
-            if self._shown(event):
-                self._add_rows(self._first_seq + offset, event)
+        rows, first, needle = self._rows, self._first_seq, self.needle
+        if self.pretty_json:
+            for offset, event in enumerate(self.events):
+                if not needle or matches_text(event, needle):
+                    self._add_rows(first + offset, event)
+        else:  # the common modes, inlined: a key press re-lays out 10,000 lines
+            wrap, width, widest = self.wrap, self._text_width(), 0
+            for offset, event in enumerate(self.events):
+                if needle and not matches_text(event, needle):
+                    continue
+                message = event.message
+                if wrap:
+                    count = (len(message) - 1) // width + 1 if message else 1
+                    if "\n" in message:
+                        count = sum(max(1, -(-len(line) // width))
+                                    for line in message.split("\n"))
+                    base = (first + offset) << ROW_BITS
+                    rows.extend(range(base, base + min(count, MAX_ROWS)))
+                elif "\n" in message:
+                    self._add_rows(first + offset, event)
+                else:
+                    rows.append((first + offset) << ROW_BITS)
+                    widest = max(widest, len(message))
+            self._width = max(self._width, PREFIX + widest if widest else 0)
         self._resize()
         if self.following:
             self._stick_to_end()
@@ -223,16 +249,16 @@ class LogView(ScrollView, can_focus=True):
 
     def _add_rows(self, seq: int, event: LogEvent) -> None:
         if not self.wrap and not self.pretty_json and "\n" not in event.message:
-            self._rows.append((seq, 0))
+            self._rows.append(seq << ROW_BITS)
             self._width = max(self._width, PREFIX + len(event.message))
             return
         if self.wrap and not self.pretty_json:  # count rows without slicing (relayout speed)
             width = self._text_width()
             count = sum(max(1, -(-len(line) // width)) for line in event.message.split("\n"))
-            self._rows.extend((seq, k) for k in range(count))
+            self._rows.extend(range(seq << ROW_BITS, (seq << ROW_BITS) + min(count, MAX_ROWS)))
             return
         lines = self._lines(event)
-        self._rows.extend((seq, k) for k in range(len(lines)))
+        self._rows.extend(range(seq << ROW_BITS, (seq << ROW_BITS) + min(len(lines), MAX_ROWS)))
         self._width = max(self._width, PREFIX + max(len(line) for line in lines))
 
     def _evict(self) -> int:
@@ -244,7 +270,7 @@ class LogView(ScrollView, can_focus=True):
             self.events.popleft()
         self._first_seq += excess
         dropped = 0
-        while self._rows and self._rows[0][0] < self._first_seq:
+        while self._rows and self._rows[0] >> ROW_BITS < self._first_seq:
             self._rows.popleft()
             dropped += 1
         return dropped  # the strip cache is keyed by event, not row: it stays valid
@@ -265,7 +291,7 @@ class LogView(ScrollView, can_focus=True):
         key = self._rows[row]
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_row(*key)
+            strip = self._render_row(key >> ROW_BITS, key & (MAX_ROWS - 1))
             self._cache[key] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, row)
 
