@@ -31,7 +31,13 @@ def detect_level(message: str) -> str | None:
     head = message[:_LEVEL_SCAN]
     match = _JSON_LEVEL.search(message[:400]) if head.lstrip().startswith("{") else None
     if match is None:
-        match = _LEVEL_WORD.search(head)
+        words = _LEVEL_WORD.finditer(head)
+        match = next(words, None)
+        following = next(words, None)
+        # `... | TRACE | INFO | ...` (the Datadog agent: component, then level): when two
+        # level words stand side by side, the second is the level.
+        if match and following and not head[match.end():following.start()].strip(" |:[]-"):
+            match = following
     if match is None:
         return None
     word = match.group(1).upper()

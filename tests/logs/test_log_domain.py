@@ -132,6 +132,9 @@ def test_dedup_window_is_bounded_and_forgets_oldest_first() -> None:
         ("GET /health 200", None),
         ("x" * 200 + " ERROR deep in the line", None),
         ("terror is not a level", None),
+        ("2026-11-28 09:04:13 UTC | TRACE | INFO | (pkg/trace/agent.go:120)", "INFO"),
+        ("2026-11-28 09:04:13 UTC | CORE | WARN | (pkg/collector)", "WARN"),
+        ("INFO request failed with error 500", "INFO"),
     ],
 )
 def test_levels(message: str, level: str | None) -> None:
