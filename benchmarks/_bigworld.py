@@ -6,7 +6,7 @@ definition family, images tagged with git SHAs in ECR), waits until every task
 runs, freezes the lifecycle, starts the proxy and prints one JSON line describing
 how to reach it. Then it answers line commands on stdin: `counts` (requests per
 operation since the last `counts`, as JSON), `replay on` / `replay off` (see
-_proxy.py); EOF stops it. A child process keeps
+_proxy.py), `latency SECONDS`; EOF stops it. A child process keeps
 moto's CPU time off the measured client's interpreter.
 """
 
@@ -87,6 +87,9 @@ def main(argv: list[str]) -> int:
                 elif command.startswith("replay "):
                     proxy.replay = command == "replay on"
                     print(json.dumps({"replay": proxy.replay}), flush=True)
+                elif command.startswith("latency "):
+                    proxy.latency = float(command.split()[1])
+                    print(json.dumps({"latency": proxy.latency}), flush=True)
             proxy.stop()
     finally:
         sandbox.stop()

@@ -18,6 +18,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops the SYNs of a client opening 50
+    # connections at once, and the kernel retries them a second later.
+    request_queue_size = 512
+    daemon_threads = True
+
+
 class LatencyProxy:
     def __init__(self, upstream: str, latency: float) -> None:
         self.upstream = urlsplit(upstream)
@@ -62,7 +69,7 @@ class LatencyProxy:
             do_GET = do_POST = do_PUT = do_DELETE = _forward  # noqa: N815
 
         self._local = threading.local()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
