@@ -98,6 +98,11 @@ def terminal(tmp_path: Path, private_tmp: Path) -> Iterator[Terminal]:
         term.close()
 
 
+def rows(screen: str, *words: str) -> list[str]:
+    """Screen lines holding every word as a whole token (a table row, not a status line)."""
+    return [line for line in screen.splitlines() if all(w in line.split() for w in words)]
+
+
 def children(pid: int) -> list[int]:
     """Live child processes of `pid` (from /proc; Linux, like CI)."""
     found = []
@@ -136,8 +141,8 @@ def start_demo(terminal: Terminal, tmp: Path) -> tuple[int, int]:
     terminal.type(f"{ECSTUI} --demo; echo ECSTUI-EXIT=$?")
     terminal.send("Enter")
     screen = terminal.wait_for(
-        lambda s: "my-app" in s and "payments" in s and PREPROD_SHA in s,
-        START_SECONDS, f"the seeded services (my-app, payments, {PREPROD_SHA})")
+        lambda s: bool(rows(s, "my-app", "pre-prod", PREPROD_SHA) and rows(s, "payments", "prod")),
+        START_SECONDS, f"the seeded services (my-app in pre-prod at {PREPROD_SHA}, payments)")
     assert "Quit" in screen  # the footer: this is the TUI, not the shell
     (pid,) = children(terminal.shell_pid)
     return pid, moto_port(tmp)
@@ -163,8 +168,11 @@ def test_demo_shows_world_filters_opens_detail_and_quits(terminal, private_tmp) 
     assert port_open(port)
     terminal.send("/")
     terminal.type("pay")
-    terminal.wait_for(lambda s: "payments" in s and "my-app" not in s and "burrito" not in s,
-                      10, "only payments after the filter 'pay'")
+    services = {spec.name for spec in world.SERVICES}
+    terminal.wait_for(
+        lambda s: len(rows(s, "payments")) == len(world.ENVIRONMENTS)
+        and not any(rows(s, name) for name in services - {"payments"}),
+        10, "only the payments rows after the filter 'pay'")
     terminal.send("Enter")  # leave the filter for the table
     time.sleep(0.3)
     terminal.send("Enter")  # the detail of the row under the cursor
