@@ -94,3 +94,31 @@ def test_demo_into_head_exits_cleanly() -> None:
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 5
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs a pseudo-terminal")
+def test_colour_only_on_a_terminal(sandbox, sandbox_env) -> None:  # type: ignore[no-untyped-def]
+    import pty
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in sandbox_env.items() if k != "NO_COLOR"} | {"TERM": "xterm"}
+    process = subprocess.Popen(
+        [*ECSTUI, "--config", str(sandbox.config_path), "--service", "burrito", "--env",
+         "prod", "logs", "--since", "1m"],
+        stdout=slave, stderr=subprocess.PIPE, env=env,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=30)
+    os.close(master)
+    text = b"".join(chunks).decode()
+    assert process.returncode == 0
+    assert "\x1b[2m" in text  # dim timestamps, coloured task ids
