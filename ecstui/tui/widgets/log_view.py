@@ -12,6 +12,7 @@ from __future__ import annotations
 import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 from rich.style import Style
 from rich.text import Text
@@ -33,6 +34,10 @@ ROW_BITS = 10
 MAX_ROWS = 1 << ROW_BITS  # rows one event may take (a huge pretty-printed JSON is cut)
 LEVEL_CLASSES = {"FATAL": "error", "CRITICAL": "error", "ERROR": "error", "WARN": "warn",
                  "DEBUG": "debug", "TRACE": "debug", "INFO": "info"}
+
+
+def _timestamp(event: LogEvent) -> datetime:
+    return event.timestamp
 
 
 def task_slot(task_id: str | None) -> int:
@@ -93,6 +98,9 @@ class LogView(ScrollView, can_focus=True):
         if not self._pending:
             return
         pending, self._pending = self._pending, []
+        # Batches from several log groups (or a late poll) arrive apart: interleave what
+        # arrived within one frame by time. (Lines already shown are not moved.)
+        pending.sort(key=_timestamp)
         if len(pending) > self.max_lines:
             pending = pending[-self.max_lines:]
         rows_before = len(self._rows)
