@@ -10,8 +10,12 @@ Public API (stable; other parts of ecstui and the tests stand on it):
         sandbox.subprocess_env()        # os.environ + env - unset_env, for subprocesses
         with sandbox.apply_env(): ...   # the same on os.environ, restored on exit/stop()
         sandbox.session("prod")         # boto3 Session on that environment's profile
+        sandbox.client("prod", "ecs")   # a client from that session
         sandbox.deploy_sha("prod", "my-app", sha) -> deployment id
-        sandbox.reset()                 # back to the seeded world, fast
+        sandbox.reset()                 # back to the seeded world (~1 s)
+        sandbox.dirty / reset_if_dirty()  # whether a write call changed the world
+        sandbox.speed                   # deploy speed factor, read on every tick
+        sandbox.background_errors       # what the lifecycle/log writer caught: keep empty
 
 "Unset" is represented by `unset_env`, a tuple of names, not by blank values:
 botocore treats some blank variables as set (a blank AWS_PROFILE names a missing
@@ -20,6 +24,11 @@ profile), so `env` only holds variables to set, and `unset_env` lists those to r
 Components start in `start()` in order: moto, then the optional ones (the GitHub
 half plugs in at `_start_github`, its URL lands in `[github] api_url`), then the
 written files, the seed and the background threads. `stop()` undoes all of it.
+
+moto's backends are process-wide, so one process holds one world: a second Sandbox
+started while one runs shares it (same server, files and GitHub; its stop() only
+restores its env). Sandbox sessions ignore the process's AWS_ENDPOINT_URL* variables,
+which botocore would otherwise let beat the profile's `endpoint_url`.
 """
 
 from __future__ import annotations
