@@ -48,6 +48,7 @@ class Terminal:
                   "bash", "--norc", "--noprofile")
         self.shell_pid = int(self.tmux("display-message", "-p", "-t", "e2e",
                                        "#{pane_pid}").strip())
+        self.socket_path = Path(self.tmux("display-message", "-p", "#{socket_path}").strip())
 
     def tmux(self, *args: str) -> str:
         done = subprocess.run(["tmux", "-L", self.socket, *args], env=self.env, text=True,
@@ -76,6 +77,7 @@ class Terminal:
     def close(self) -> None:
         with contextlib.suppress(subprocess.SubprocessError):
             self.tmux("kill-server")
+        self.socket_path.unlink(missing_ok=True)  # tmux may leave it behind
 
 
 @pytest.fixture
