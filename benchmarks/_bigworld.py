@@ -51,17 +51,26 @@ def build(sandbox: Sandbox, clusters: int, services: int, tasks: int) -> list[st
     return names
 
 
-def wait_running(sandbox: Sandbox, clusters: list[str], tasks: int, timeout: float = 300) -> None:
+def wait_running(sandbox: Sandbox, clusters: list[str], tasks: int, timeout: float = 600) -> None:
+    """Until every service is steady: one deployment, all tasks running, none pending."""
     ecs = sandbox.session("pre-prod").client("ecs")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        running = sum(len(ecs.list_tasks(cluster=c, desiredStatus="RUNNING")["taskArns"])
-                      for c in clusters)
-        total = sum(len(ecs.list_services(cluster=c)["serviceArns"]) for c in clusters) * tasks
-        if running >= total:
+        steady = True
+        for cluster in clusters:
+            arns = ecs.list_services(cluster=cluster)["serviceArns"]
+            for i in range(0, len(arns), 10):
+                for service in ecs.describe_services(cluster=cluster,
+                                                     services=arns[i:i + 10])["services"]:
+                    steady = steady and (
+                        service["runningCount"] == tasks and service["pendingCount"] == 0
+                        and len(service["deployments"]) == 1)
+            listed = ecs.list_tasks(cluster=cluster, desiredStatus="RUNNING")["taskArns"]
+            steady = steady and len(listed) == len(arns) * tasks
+        if steady:
             return
-        time.sleep(0.5)
-    raise SystemExit(f"tasks did not all start within {timeout:.0f} s")
+        time.sleep(1.0)
+    raise SystemExit(f"the services were not all steady within {timeout:.0f} s")
 
 
 def main(argv: list[str]) -> int:

@@ -180,8 +180,10 @@ def run() -> str:
             m for e in inventory.environments for _, m in e.cluster_errors]
         if len(services) != CLUSTERS * SERVICES or problems:
             raise SystemExit(f"the live pass saw {len(services)} services: {problems}")
-        if not all(s.sha and s.digest for s in services):
-            raise SystemExit("some services have no SHA or digest")
+        missing = [(s.cluster, s.name, s.running_count, len(s.tasks)) for s in services
+                   if not (s.sha and s.digest)]
+        if missing:
+            raise SystemExit(f"{len(missing)} services have no SHA or digest: {missing[:5]}")
         running = sum(s.running_count for s in services)
         # Pass 2, replayed answers: only the 25 ms latency, as from a fast real endpoint.
         world.command("replay on")
