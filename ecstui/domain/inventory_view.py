@@ -112,15 +112,18 @@ def rows(inventory: Inventory, now: datetime) -> list[ServiceRow]:
     return [service_row(inventory, s, now) for s in inventory.services]
 
 
-def identity_text(env: EnvironmentInventory, now: datetime) -> str:
-    """`pre-prod: ecstui-operator/session @ 111111111111, expires in 55m`."""
+def identity_text(env: EnvironmentInventory, now: datetime, compact: bool = False) -> str:
+    """`prod: ecstui-operator/session @ 222222222222, expires in 55m` (compact: for a bar)."""
     if env.identity is None:
         return f"{env.name}: {'error' if env.error else 'not signed in'}"
     ident = env.identity
     text = f"{env.name}: {ident.principal} @ {ident.account}"
     if ident.expires_at is not None:
         left = (ident.expires_at - now).total_seconds()
-        text += f", expires in {duration(left)}" if left > 0 else ", EXPIRED"
+        if compact:
+            text += f" · {duration(left)} left" if left > 0 else " · EXPIRED"
+        else:
+            text += f", expires in {duration(left)}" if left > 0 else ", EXPIRED"
     return text
 
 

@@ -44,7 +44,7 @@ class EnvironmentBar(Static):
                 "environment-bar--error" if env.stale else "environment-bar--ok", partial=True
             )
             text.append("  │  ")
-            text.append(identity_text(env, now), style=style)
+            text.append(identity_text(env, now, compact=True), style=style)
         self.update(text)
 
     COMPONENT_CLASSES = {"environment-bar--ok", "environment-bar--error"}
