@@ -114,7 +114,7 @@ class EcsGateway:
         batches = await gather_all(
             self._call(
                 "describe_services", f"describe services in cluster {cluster}",
-                cluster=cluster, services=list(batch), include=["TAGS"],
+                cluster=cluster, services=list(batch),
             )
             for batch in chunks(list(services), DESCRIBE_SERVICES_BATCH)
         )
@@ -125,7 +125,7 @@ class EcsGateway:
         batches = await gather_all(
             self._call(
                 "describe_tasks", f"describe tasks in cluster {cluster}",
-                cluster=cluster, tasks=list(batch), include=["TAGS"],
+                cluster=cluster, tasks=list(batch),
             )
             for batch in chunks(list(tasks), DESCRIBE_TASKS_BATCH)
         )
@@ -146,7 +146,7 @@ class EcsGateway:
     async def _fetch_task_definition(self, arn: str) -> TaskDefinition:
         response = await self._call(
             "describe_task_definition", f"describe task definition {name_of(arn)}",
-            taskDefinition=arn, include=["TAGS"],
+            taskDefinition=arn, include=["TAGS"],  # re-registration (promote) keeps the tags
         )
         definition = task_definition_from_api(response["taskDefinition"], response.get("tags"))
         self._task_definitions[arn] = definition
