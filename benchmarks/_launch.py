@@ -43,7 +43,9 @@ def main() -> int:
                                   "errors": errors}), flush=True)
                 self.exit(0)
 
-        app = Timed(Workspace(load_settings(args.config)))
+        # `--demo` opens the TUI while the world is seeded, when run_in_demo does so.
+        wait = getattr(args, "wait_for_world", None)
+        app = Timed(Workspace(load_settings(args.config)), **({"ready": wait} if wait else {}))
         return int(app.run(headless=True, size=(150, 40)) or 0)
 
     return run_in_demo(run, argparse.Namespace(config=None, command="tui"))
