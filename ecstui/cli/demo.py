@@ -3,7 +3,7 @@
 The sandbox (moto with the ECS lifecycle, seeded from the world spec) starts, its
 variables are applied to this process, `args.config` points at its ecstui.toml,
 and whatever happens (success, error, Ctrl+C) it is torn down: no thread, server
-or temp file is left behind.
+or temp file is left behind. The TUI does not wait for the seed (see run_in_demo).
 """
 
 from __future__ import annotations
@@ -11,22 +11,42 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import functools
 import gc
 import signal
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from types import FrameType
 
 
 def run_in_demo(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run `run(args)` against a fresh sandbox.
+
+    The TUI (`args.command == "tui"`) opens as soon as the servers are up and shows its
+    loading state while the world is seeded in a thread: `args.wait_for_world` is an
+    async callable the app awaits before loading the inventory. Every other command
+    starts once the world is seeded.
+    """
     from ecstui.sandbox.sandbox import Sandbox
 
     print("ecstui: starting the demo sandbox...", file=sys.stderr, flush=True)
     sandbox = Sandbox()
     previous = _raise_on_sigterm()
     try:
-        with _long_lived_heap():
-            sandbox.start()
+        if getattr(args, "command", None) == "tui":
+            heap = contextlib.ExitStack()  # left by the seed thread when it is done
+            with contextlib.ExitStack() as on_error:
+                heap.enter_context(_long_lived_heap())
+                on_error.callback(heap.close)
+                sandbox.start_servers()
+                seeding = sandbox.start_seeding()
+                on_error.pop_all()
+            seeding.add_done_callback(lambda _: heap.close())
+            args.wait_for_world = functools.partial(_wait_for_world, seeding)
+        else:
+            with _long_lived_heap():
+                sandbox.start()
         sandbox.apply_env()
         args.config = str(sandbox.config_path)
         return int(run(args))
@@ -37,6 +57,19 @@ def run_in_demo(run: Callable[[argparse.Namespace], int], args: argparse.Namespa
             signal.signal(signal.SIGTERM, previous)
 
 
+async def _wait_for_world(seeding: Future[object]) -> None:
+    """Until the sandbox's world is seeded; a failed seed is one clear error."""
+    import asyncio
+
+    from ecstui.errors import OperationError
+
+    try:
+        await asyncio.wrap_future(seeding)
+    except Exception as error:
+        raise OperationError(f"The demo sandbox could not seed its world ({error}); "
+                             "quit and start `ecstui --demo` again.") from error
+
+
 @contextlib.contextmanager
 def _long_lived_heap() -> Iterator[None]:
     """Start-up builds a big heap that lives until exit (moto, botocore models, the seed).
@@ -45,7 +78,8 @@ def _long_lived_heap() -> Iterator[None]:
     interpreter exit ~3 s after the TUI quits (both measured on the demo). So: no
     collection during start-up, then the heap is frozen out of the collector's passes;
     `run_in_demo` unfreezes it on the way out (a test process lives on), and it is frozen
-    again at exit, when the sandbox is stopped and nothing is left to reclaim.
+    again at exit, when the sandbox is stopped and nothing is left to reclaim. With the
+    TUI, start-up ends when the seed thread finishes, which leaves this context.
     """
     global _freeze_at_exit
     if not _freeze_at_exit:

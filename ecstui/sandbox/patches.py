@@ -67,6 +67,9 @@ def install() -> None:
     from ecstui.sandbox import servicedeployments
 
     servicedeployments.install(EC2ContainerServiceResponse)
+    from ecstui.sandbox import loaders
+
+    loaders.install_moto()
     _installed = True
 
 

@@ -35,13 +35,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import logging
 import os
 import shutil
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,8 @@ class Sandbox:
         self._lock = threading.Lock()
         self._owner: Sandbox | None = None  # set when sharing another sandbox's world
         self._clean_at = -1  # patches.MUTATIONS when the world was last (re)seeded
+        self._seeding: ThreadPoolExecutor | None = None  # start_seeding()'s thread
+        self._seeded_future: Future[Sandbox] | None = None
 
     # -- lifecycle of the sandbox itself -------------------------------------------------
 
@@ -82,6 +85,15 @@ class Sandbox:
         self.stop()
 
     def start(self) -> Sandbox:
+        """`start_servers()` then `seed()`: the world is ready when this returns."""
+        with _no_collection(), self._stop_on_error():
+            self.start_servers()
+            self.seed()
+        return self
+
+    def start_servers(self) -> Sandbox:
+        """moto, the GitHub half and the written files (ecstui.toml included): a process
+        can be pointed at the sandbox now, though the world is empty until `seed()`."""
         global _OWNER
         with _OWNER_LOCK:
             owner = _OWNER if _OWNER is not None and _OWNER._server is not None else None
@@ -89,21 +101,54 @@ class Sandbox:
                 _OWNER = self
         if owner is not None:
             return self._attach(owner)
-        try:
+        with _no_collection(), self._stop_on_error():
             self._start_moto()
             self._start_github()
             self._tmp = Path(tempfile.mkdtemp(prefix="ecstui-sandbox-"))
             self._files = SandboxFiles(self._tmp)
             write_files(self._files, self.moto_url, self.github_url)
-            self._seed()
-            self._start_background()
-            from ecstui.sandbox import patches
+        return self
 
+    def seed(self) -> Sandbox:
+        """Seed the world, then start the lifecycle and log writer (after `start_servers`).
+
+        moto's EC2 backend, created by the seed's first EC2 call in each account, would
+        build 1,291 default AMIs per account that nothing here uses (~0.15 s each):
+        MOTO_EC2_LOAD_DEFAULT_AMIS=false while seeding, unless the process set it.
+        """
+        if self._owner is not None:
+            if self._owner._seeded_future is not None:
+                self._owner._seeded_future.result()  # the owner may still be seeding
+            return self
+        if self.seeded:
+            return self
+        from ecstui.sandbox import patches
+
+        amis = {} if "MOTO_EC2_LOAD_DEFAULT_AMIS" in os.environ else \
+            {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+        with _no_collection():
+            with EnvPatch(amis, ()):
+                self._seed()
+            self._start_background()
             self._clean_at = patches.MUTATIONS.count
+        return self
+
+    def start_seeding(self) -> Future[Sandbox]:
+        """`seed()` in a thread, so a TUI can open while the world is seeded; `stop()`
+        waits for it. The future's result is this sandbox, or the seed's exception."""
+        if self._seeding is None:
+            self._seeding = ThreadPoolExecutor(1, thread_name_prefix="sandbox-seed")
+            self._seeded_future = self._seeding.submit(self.seed)
+        assert self._seeded_future is not None
+        return self._seeded_future
+
+    @contextlib.contextmanager
+    def _stop_on_error(self) -> Iterator[None]:
+        try:
+            yield
         except BaseException:
             self.stop()
             raise
-        return self
 
     def _attach(self, owner: Sandbox) -> Sandbox:
         """moto's backends are process-wide: a second sandbox in one process shares the
@@ -115,6 +160,10 @@ class Sandbox:
 
     def stop(self) -> None:
         global _OWNER
+        if self._seeding is not None:
+            # A seed still running is let finish (~1 s): it holds moto's lock and clients.
+            seeding, self._seeding = self._seeding, None
+            seeding.shutdown(wait=True)
         for patch in reversed(self._env_patches):
             patch.restore()
         self._env_patches.clear()
@@ -129,6 +178,7 @@ class Sandbox:
             self._server.stop()
             self._server = None
         self._sessions.clear()
+        self.seeded.clear()
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
@@ -138,13 +188,15 @@ class Sandbox:
                 _OWNER = None
 
     def _start_moto(self) -> None:
-        from moto.server import ThreadedMotoServer
-
         # werkzeug logs every request on stderr: it would scribble over the TUI.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        from ecstui.sandbox import patches
+        from ecstui.sandbox import loaders, patches
+
+        loaders.install_botocore()  # before moto's import, which makes botocore sessions
 
         patches.install()
+        from moto.server import ThreadedMotoServer
+
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
         host, port = self._server.get_host_and_port()
@@ -342,17 +394,22 @@ def _isolated_session_class() -> Any:
 
 
 def _isolated_botocore_session() -> Any:
-    session = _isolated_session_class()()
-    # One loader for every sandbox session: each would otherwise parse the same JSON models.
-    session.register_component("data_loader", _shared_loader())
-    return session
+    # Its data loader is the process's shared one (loaders.py, installed with moto).
+    return _isolated_session_class()()
 
 
-@functools.cache
-def _shared_loader() -> Any:
-    from botocore.loaders import create_loader
-
-    return create_loader()
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Start-up builds a big heap that lives as long as the sandbox (moto's modules and
+    backends, botocore's models, the seeded world): collecting while it grows only
+    costs CPU (~1 s on the demo). The collector is back as it was on exit."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _OWNER: Sandbox | None = None  # the sandbox that runs moto's server in this process

@@ -58,11 +58,16 @@ class EcstuiApp(App[int]):
         loader: Loader | None = None,
         clock: Clock | None = None,
         refresh_seconds: float = REFRESH_SECONDS,
+        ready: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace
         self.env, self.service = env, service
         self._loader = loader
+        # Awaited before every inventory load: `--demo` opens the TUI while its sandbox
+        # is still seeding the world, so the first load waits instead of failing.
+        # (Not `_ready`: that name is Textual's start-up hook.)
+        self._world_ready = ready
         self._clock = clock
         self.refresh_seconds = refresh_seconds
 
@@ -71,6 +76,8 @@ class EcstuiApp(App[int]):
 
     async def load_inventory(self, previous: Inventory | None) -> Inventory:
         """Where the data comes from: the core use case, or an injected loader in tests."""
+        if self._world_ready is not None:
+            await self._world_ready()
         if self._loader is not None:
             return await self._loader(previous)
         from ecstui.core.inventory import load_inventory

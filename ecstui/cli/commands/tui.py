@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from ecstui.tui.app import EcstuiApp
 
     app = EcstuiApp(Workspace(settings), env=env, service=getattr(args, "service", None),
-                    refresh_seconds=max(1.0, getattr(args, "refresh", 10.0)))
+                    refresh_seconds=max(1.0, getattr(args, "refresh", 10.0)),
+                    ready=getattr(args, "wait_for_world", None))  # set by --demo
     result = app.run()
     return int(result or 0)
