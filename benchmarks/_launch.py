@@ -39,13 +39,21 @@ def main() -> int:
                 rows = len(inventory.services)
                 errors = [e.error for e in inventory.environments if e.error]
                 print(json.dumps({"sandbox_ready": ready - T0, "data": now - T0,
-                                  "app_to_data": now - ready, "services": rows,
+                                  "app_to_data": now - ready, "seeded": seeded[0] - T0,
+                                  "seed_to_data": now - seeded[0], "services": rows,
                                   "errors": errors}), flush=True)
                 self.exit(0)
 
         # `--demo` opens the TUI while the world is seeded, when run_in_demo does so.
         wait = getattr(args, "wait_for_world", None)
-        app = Timed(Workspace(load_settings(args.config)), **({"ready": wait} if wait else {}))
+        seeded = [ready]
+
+        async def timed_wait() -> None:
+            await wait()
+            seeded[0] = max(seeded[0], time.perf_counter())
+
+        app = Timed(Workspace(load_settings(args.config)),
+                    **({"ready": timed_wait} if wait else {}))
         return int(app.run(headless=True, size=(150, 40)) or 0)
 
     return run_in_demo(run, argparse.Namespace(config=None, command="tui"))

@@ -43,6 +43,8 @@ def run() -> str:
     total = statistics.median(t for t, _ in launches)
     ready = statistics.median(r["sandbox_ready"] for _, r in launches)
     to_data = statistics.median(r["app_to_data"] for _, r in launches)
+    seeded = statistics.median(r.get("seeded", r["sandbox_ready"]) for _, r in launches)
+    seed_to_data = statistics.median(r.get("seed_to_data", r["app_to_data"]) for _, r in launches)
     services = launches[0][1]["services"]
     return "\n".join([
         "## Start-up",
@@ -70,5 +72,8 @@ def run() -> str:
         f"| process start → TUI starts (the sandbox's servers are up) | {ready:.2f} s |",
         f"| TUI start → main screen shows every service (waits for the seed) | "
         f"{to_data:.2f} s |",
-        f"| whole launch, as the user waits | {total:.2f} s |",
+        f"| process start → world seeded | {seeded:.2f} s |",
+        f"| world seeded → every service on screen (the inventory load itself) | "
+        f"{seed_to_data:.2f} s |",
+        f"| whole launch, as the user waits (process spawn to data) | {total:.2f} s |",
     ])

@@ -10,6 +10,7 @@ are reused.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -70,6 +71,19 @@ async def load_inventory(
             f"{', '.join(e.name for e in environments)}; check the name with `ecstui status`."
         )
     return inventory
+
+
+async def warm_up(workspace: Workspace, env: str | None = None) -> None:
+    """Sign in and create the ECS clients ahead of the first load, e.g. while `--demo`
+    seeds its world; a failure here is left for the load itself to report."""
+    names = [env] if env else list(workspace.environment_names)
+
+    async def one(name: str) -> None:
+        with contextlib.suppress(EcstuiError):
+            session = workspace.session(name)
+            await asyncio.gather(session.identity(), session.client("ecs"))
+
+    await asyncio.gather(*(one(name) for name in names))
 
 
 class InventoryRefresher:

@@ -12,6 +12,7 @@ Screens plug in around it. Extension points for other screens:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
@@ -77,7 +78,14 @@ class EcstuiApp(App[int]):
     async def load_inventory(self, previous: Inventory | None) -> Inventory:
         """Where the data comes from: the core use case, or an injected loader in tests."""
         if self._world_ready is not None:
+            warming = None
+            if self._loader is None and previous is None:  # sign in while the world seeds
+                from ecstui.core.inventory import warm_up
+
+                warming = asyncio.ensure_future(warm_up(self.workspace, self.env))
             await self._world_ready()
+            if warming is not None:
+                await warming
         if self._loader is not None:
             return await self._loader(previous)
         from ecstui.core.inventory import load_inventory
