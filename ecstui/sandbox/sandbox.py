@@ -3,6 +3,8 @@
 Public API (stable; other parts of ecstui and the tests stand on it):
 
     with Sandbox() as sandbox:          # start(): moto server, files, seed, lifecycle
+        sandbox.start_servers()         # (or in two steps: servers and files, then
+        sandbox.seed()                  #  the world; start_seeding() runs seed() in a thread)
         sandbox.moto_url                # http://127.0.0.1:PORT
         sandbox.config_path             # the ecstui.toml naming the world's profiles
         sandbox.env                     # {var: value} to set for an ecstui process
@@ -23,7 +25,8 @@ profile), so `env` only holds variables to set, and `unset_env` lists those to r
 
 Components start in `start()` in order: moto, then the optional ones (the GitHub
 half plugs in at `_start_github`, its URL lands in `[github] api_url`), then the
-written files, the seed and the background threads. `stop()` undoes all of it.
+written files (`start_servers()`), the seed and the background threads (`seed()`).
+`stop()` undoes all of it (waiting for a seed still running in its thread).
 
 moto's backends are process-wide, so one process holds one world: a second Sandbox
 started while one runs shares it (same server, files and GitHub; its stop() only
@@ -113,8 +116,8 @@ class Sandbox:
         """Seed the world, then start the lifecycle and log writer (after `start_servers`).
 
         moto's EC2 backend, created by the seed's first EC2 call in each account, would
-        build 1,291 default AMIs per account that nothing here uses (~0.15 s each):
-        MOTO_EC2_LOAD_DEFAULT_AMIS=false while seeding, unless the process set it.
+        build 1,291 default AMIs per account that nothing here uses (~0.05 s of CPU
+        each): MOTO_EC2_LOAD_DEFAULT_AMIS=false while seeding, unless the process set it.
         """
         if self._owner is not None:
             if self._owner._seeded_future is not None:

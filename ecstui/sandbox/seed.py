@@ -1,7 +1,8 @@
 """Seed the world of `world.py` into moto over HTTP, as each environment's operator role.
 
-Every call goes through boto3 with the web-identity credentials of the environment's
-profile (STS served by moto), so seeding also proves the credentials flow. What runs
+Every ECS, ECR and Logs call goes through boto3 with the web-identity credentials of
+the environment's profile (STS served by moto), so seeding also proves the credentials
+flow; only the default VPC's subnet and security-group IDs are read in-process. What runs
 (tasks, deployments) is the lifecycle layer's business; this module registers what a
 pipeline would have left behind: clusters, ECR images, log groups, task-definition
 history and services.
@@ -158,9 +159,7 @@ class SeededService:
 def seed_environment(session: Any, env: world.EnvironmentSpec) -> list[SeededService]:
     """Seed one environment through `session` (a boto3 Session on its web-identity profile)."""
     ecs, ecr, logs = (session.client(name) for name in ("ecs", "ecr", "logs"))
-    ec2 = session.client("ec2")
-    subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]][:3]
-    groups = ec2.describe_security_groups(GroupNames=["default"])["SecurityGroups"]
+    subnets, group = default_network(env.account_id)
     ecs.create_cluster(
         clusterName=env.cluster,
         settings=[{"name": "containerInsights", "value": "enabled"}],
@@ -171,8 +170,24 @@ def seed_environment(session: Any, env: world.EnvironmentSpec) -> list[SeededSer
         seed_registry(ecr, spec, env)
         logs.create_log_group(logGroupName=f"/ecs/{spec.name}")
         logs.put_retention_policy(logGroupName=f"/ecs/{spec.name}", retentionInDays=30)
-        seeded.append(seed_service(ecs, env, spec, subnets, groups[0]["GroupId"]))
+        seeded.append(seed_service(ecs, env, spec, subnets, group))
     return seeded
+
+
+def default_network(account_id: str) -> tuple[list[str], str]:
+    """Three subnets and the security group of the account's default VPC, for services'
+    awsvpc configuration (moto's CreateService checks they exist).
+
+    Read from moto's EC2 backend in this process rather than over HTTP: nothing in
+    ecstui reads EC2, and an EC2 client plus moto's parse of EC2's model cost ~0.1 s of
+    the demo's start-up for these four IDs.
+    """
+    from moto.ec2 import ec2_backends
+
+    backend = ec2_backends[account_id][world.REGION]
+    subnets = [subnet.id for subnet in backend.describe_subnets()][:3]
+    (group,) = backend.describe_security_groups(groupnames=["default"])
+    return subnets, group.id
 
 
 def seed_registry(ecr: Any, spec: world.ServiceSpec, env: world.EnvironmentSpec) -> None:
