@@ -1,27 +1,19 @@
-"""Find the Textual CSS shipped as `ecstui.styles` (the top-level styles/ folder).
+"""Find the Textual CSS: the top-level styles/ folder, reached as `ecstui/styles`.
 
-Installed wheels carry it as a package; an editable install or a source
-checkout reads the folder next to the package. All files are joined into one
-stylesheet, base.tcss first, so the named colours it defines reach every file.
+`ecstui/styles` is a symlink to `styles/` in a checkout (and an editable
+install); a wheel carries the files themselves there. All files are joined into
+one stylesheet, base.tcss first, so the named colours it defines reach every file.
 """
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 BASE = "base.tcss"
 
 
 def styles_dir() -> Path:
-    try:
-        root = resources.files("ecstui.styles")
-        path = Path(str(root))
-        if path.is_dir():
-            return path
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parents[2] / "styles"
+    return Path(__file__).resolve().parents[1] / "styles"
 
 
 def css_files() -> list[Path]:
