@@ -11,6 +11,8 @@ from pathlib import Path
 
 from tests.github.tui_fixed import shoot_runs
 from tests.inventory.fixed import fixed_app, open_detail, until_loaded
+from tests.logs import screenshot as logs_screenshot
+from tests.promote.tui_fixed import shoot_change
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"
 SIZE = (150, 34)
@@ -37,6 +39,9 @@ async def main() -> None:
         await shoot_runs(OUT),
     ):
         print(f"wrote {path.relative_to(OUT.parent)}")
+    for path in await shoot_change(OUT):
+        print(f"wrote {path.relative_to(OUT.parent)}")
+    await logs_screenshot.main()
 
 
 if __name__ == "__main__":
