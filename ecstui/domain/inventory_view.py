@@ -127,7 +127,7 @@ def identity_text(env: EnvironmentInventory, now: datetime, compact: bool = Fals
     return text
 
 
-# --- JSON (schema version 1; documented in docs/README-inventory.md) ---
+# --- JSON (schema version 1; documented in README.md ("JSON (--output json)")) ---
 
 
 def _time(value: datetime | None) -> str | None:

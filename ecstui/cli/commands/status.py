@@ -4,7 +4,7 @@ Markers: ↓ prod behind pre-prod, ≠ tasks run mixed images, ! pinned by a mut
 tag (e.g. latest), ↻ deployment in progress, ✗ rollout failed, ? stale data.
 
 `--output json` prints a stable document (schema_version 1) for scripts; see
-docs/README-inventory.md. An environment that cannot be read is reported on
+the README and docs/inventory.schema.json. An environment that cannot be read is reported on
 stderr and the others are still printed; the exit code is then 1 (3 when every
 failure is an authentication problem).
 """
