@@ -1,8 +1,10 @@
 """Seed the world of `world.py` into moto over HTTP, as each environment's operator role.
 
-Every ECS, ECR and Logs call goes through boto3 with the web-identity credentials of
-the environment's profile (STS served by moto), so seeding also proves the credentials
-flow; only the default VPC's subnet and security-group IDs are read in-process. What runs
+Clusters, repositories, log groups and services are created through boto3 with the
+web-identity credentials of the environment's profile (STS served by moto), so seeding
+also proves the credentials flow. The bulk of the history (every commit's image, every
+past revision: see `History`) and the default VPC's IDs go straight into moto's models
+in this process, which keeps the demo's start-up short. What runs
 (tasks, deployments) is the lifecycle layer's business; this module registers what a
 pipeline would have left behind: clusters, ECR images, log groups, task-definition
 history and services.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,6 +163,7 @@ def seed_environment(session: Any, env: world.EnvironmentSpec) -> list[SeededSer
     """Seed one environment through `session` (a boto3 Session on its web-identity profile)."""
     ecs, ecr, logs = (session.client(name) for name in ("ecs", "ecr", "logs"))
     subnets, group = default_network(env.account_id)
+    history = History(env.account_id)
     ecs.create_cluster(
         clusterName=env.cluster,
         settings=[{"name": "containerInsights", "value": "enabled"}],
@@ -167,10 +171,10 @@ def seed_environment(session: Any, env: world.EnvironmentSpec) -> list[SeededSer
     )
     seeded = []
     for spec in world.SERVICES:
-        seed_registry(ecr, spec, env)
+        seed_registry(ecr, history, spec, env)
         logs.create_log_group(logGroupName=f"/ecs/{spec.name}")
         logs.put_retention_policy(logGroupName=f"/ecs/{spec.name}", retentionInDays=30)
-        seeded.append(seed_service(ecs, env, spec, subnets, group))
+        seeded.append(seed_service(ecs, history, env, spec, subnets, group))
     return seeded
 
 
@@ -190,7 +194,45 @@ def default_network(account_id: str) -> tuple[list[str], str]:
     return subnets, group.id
 
 
-def seed_registry(ecr: Any, spec: world.ServiceSpec, env: world.EnvironmentSpec) -> None:
+class History:
+    """The pipeline's past, written straight into moto's backends of one account.
+
+    Every commit's image (PutImage) and every revision deployed so far
+    (RegisterTaskDefinition) are 70 of the seed's ~100 calls; over HTTP they cost
+    ~0.3 s of the demo's start-up (client and server side together) for objects any
+    client then reads back over HTTP like the others. The arguments are the API's, the
+    backend methods are the ones moto's server calls for those two requests, under
+    `patches.BACKEND_LOCK` as a request would be. Everything that creates a thing a
+    pipeline or an operator would (repositories, clusters, log groups, services)
+    still goes over HTTP with the environment's web-identity credentials.
+    """
+
+    def __init__(self, account_id: str) -> None:
+        from moto.ecr.models import ecr_backends
+        from moto.ecs.models import ecs_backends
+
+        self.ecr = ecr_backends[account_id][world.REGION]
+        self.ecs = ecs_backends[account_id][world.REGION]
+
+    def put_image(self, *, repositoryName: str, imageTag: str,  # noqa: N803 (API names)
+                  imageManifest: str, imageManifestMediaType: str) -> None:
+        from ecstui.sandbox.patches import BACKEND_LOCK
+
+        with BACKEND_LOCK:
+            self.ecr.put_image(repositoryName, imageManifest, imageTag, imageManifestMediaType)
+
+    def register_task_definition(self, **request: Any) -> str:
+        """The new revision's ARN."""
+        from ecstui.sandbox.patches import BACKEND_LOCK
+
+        kwargs = {re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower(): value
+                  for name, value in request.items()}
+        with BACKEND_LOCK:
+            return str(self.ecs.register_task_definition(**kwargs).arn)
+
+
+def seed_registry(ecr: Any, history: History, spec: world.ServiceSpec,
+                  env: world.EnvironmentSpec) -> None:
     ecr.create_repository(
         repositoryName=spec.repository,
         imageTagMutability="MUTABLE",
@@ -199,18 +241,18 @@ def seed_registry(ecr: Any, spec: world.ServiceSpec, env: world.EnvironmentSpec)
     )
     commits = spec.commits
     for commit in commits:
-        ecr.put_image(repositoryName=spec.repository, imageTag=commit.sha,
-                      imageManifest=image_manifest(spec.name, commit.sha),
-                      imageManifestMediaType=MANIFEST_TYPE)
+        history.put_image(repositoryName=spec.repository, imageTag=commit.sha,
+                          imageManifest=image_manifest(spec.name, commit.sha),
+                          imageManifestMediaType=MANIFEST_TYPE)
     if env.name in spec.latest_tag:
         running = commits[spec.running[env.name]].sha
-        ecr.put_image(repositoryName=spec.repository, imageTag="latest",
-                      imageManifest=image_manifest(spec.name, running),
-                      imageManifestMediaType=MANIFEST_TYPE)
+        history.put_image(repositoryName=spec.repository, imageTag="latest",
+                          imageManifest=image_manifest(spec.name, running),
+                          imageManifestMediaType=MANIFEST_TYPE)
 
 
 def seed_service(
-    ecs: Any, env: world.EnvironmentSpec, spec: world.ServiceSpec,
+    ecs: Any, history: History, env: world.EnvironmentSpec, spec: world.ServiceSpec,
     subnets: list[str], security_group: str,
 ) -> SeededService:
     """Register one revision per commit deployed so far, then create the service."""
@@ -220,8 +262,7 @@ def seed_service(
     for commit in commits[: spec.running[env.name] + 1]:
         tag = "latest" if env.name in spec.latest_tag else commit.sha
         request = task_definition_request(env, spec, f"{repo}:{tag}", commit.sha)
-        arn = ecs.register_task_definition(**request)["taskDefinition"]["taskDefinitionArn"]
-        seeded.revisions.append(arn)
+        seeded.revisions.append(history.register_task_definition(**request))
     seeded.current = seeded.revisions[-1]
     if env.name in spec.mixed:
         old, _new = spec.mixed[env.name]
