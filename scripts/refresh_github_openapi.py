@@ -31,6 +31,7 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("get", "/repos/{owner}/{repo}/actions/workflows"),
     ("get", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}"),
     ("get", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"),
+    ("post", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"),
     ("get", "/repos/{owner}/{repo}/actions/runs"),
     ("get", "/repos/{owner}/{repo}/actions/runs/{run_id}"),
     ("get", "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs"),

@@ -17,7 +17,7 @@ from datetime import UTC
 from typing import Any, TypeVar
 
 from ecstui.domain.runs import Commit, PendingApproval, RateLimit, ReviewResult, WorkflowRun
-from ecstui.errors import NotFoundError, UsageError
+from ecstui.errors import NotFoundError, RefusedError, UsageError
 from ecstui.gateways.github.errors import (
     GitHubRateLimited,
     GitHubUnavailable,
@@ -164,7 +164,31 @@ class GitHubGateway:
 
         return await self._call("read the rate limit", fetch)
 
-    # -- the one write -------------------------------------------------------------------
+    async def dispatch_target(self, repository: str, workflow: str) -> tuple[str, str, str]:
+        """(default branch, workflow name, workflow state): what a dispatch would run on."""
+
+        def fetch(gh: Any) -> tuple[str, str, str]:
+            repo = gh.get_repo(repository)
+            branch = repo.default_branch  # reads the repository first: its 404 is its own
+            found = _dispatch_errors(repository, workflow,
+                                     lambda: repo.get_workflow(workflow).raw_data)
+            return branch, found["name"], found["state"]
+
+        return await self._call(f"read workflow {workflow} of {repository}", fetch)
+
+    # -- the writes ----------------------------------------------------------------------
+    async def dispatch(self, repository: str, workflow: str, ref: str,
+                       inputs: dict[str, str]) -> None:
+        """Create a workflow_dispatch event (GitHub answers 204; the run appears shortly)."""
+
+        def send(gh: Any) -> None:
+            wf = gh.get_repo(repository).get_workflow(workflow)  # lazy: no request yet
+            _dispatch_errors(repository, workflow,
+                             lambda: wf.create_dispatch(ref, inputs, throw=True))
+
+        await self._call(f"dispatch {workflow} of {repository}", send)
+
+    # -- reviews -------------------------------------------------------------------
     async def review(self, run: WorkflowRun, environment: str, state: str,
                      comment: str) -> ReviewResult:
         """Approve or reject one waiting environment of a run; refuses non-reviewers first."""
@@ -195,3 +219,31 @@ class GitHubGateway:
             if self._github is not None:
                 self._github.close()
                 self._github = None
+
+
+def _dispatch_errors(repository: str, workflow: str, call: Callable[[], T]) -> T:
+    """The three answers an operator can act on, each as one sentence."""
+    from github import GithubException
+
+    try:
+        return call()
+    except GithubException as exc:
+        text = str((exc.data or {}).get("message", "") if isinstance(exc.data, dict) else "")
+        if exc.status == 404:
+            raise NotFoundError(
+                f"Workflow {workflow} was not found in {repository}; set "
+                "services.<name>.promote_workflow to a file under .github/workflows (and check "
+                "that the token can read the repository).") from exc
+        if exc.status == 422 and "workflow_dispatch" in text:
+            raise RefusedError(
+                f"Workflow {workflow} in {repository} has no workflow_dispatch trigger; add "
+                "`on: workflow_dispatch` with an input `sha`, or promote another way.") from exc
+        if exc.status == 403:
+            raise RefusedError(
+                f"GitHub does not permit this token to dispatch {workflow} in {repository} "
+                f"({text or 'forbidden'}); it needs 'actions: write' (classic tokens: the "
+                "repo scope).") from exc
+        if exc.status == 422:
+            raise UsageError(f"GitHub refused to dispatch {workflow} in {repository}: "
+                             f"{text.rstrip('.')}.") from exc
+        raise

@@ -96,6 +96,26 @@ class Api:
         repo = self.repo(req)
         return 200, self.r.workflow(repo, self._workflow(repo, req.params["workflow_id"]))
 
+    def dispatch(self, req: Request) -> Result:
+        """workflow_dispatch: 204 (or 200 with the run when `return_run_details` is true)."""
+        repo = self.repo(req)
+        workflow = self._workflow(repo, req.params["workflow_id"])
+        body = req.body if isinstance(req.body, dict) else {}
+        if not isinstance(body.get("ref"), str):
+            raise HttpError(422, "Invalid request: ref is required.")
+        inputs = body.get("inputs") or {}
+        if not isinstance(inputs, dict):
+            raise HttpError(422, "Invalid request: inputs must be an object.")
+        try:
+            run = self.pipeline.dispatch(repo, workflow, body["ref"], inputs, req.login)
+        except ReviewError as exc:
+            raise HttpError(exc.status, exc.message) from None
+        if body.get("return_run_details") is True:
+            return 200, {"workflow_run_id": run.id,
+                         "run_url": f"{self.r.repo_url(repo)}/actions/runs/{run.id}",
+                         "html_url": f"{self.r.base}/{repo.full_name}/actions/runs/{run.id}"}
+        return 204, None
+
     def list_runs(self, req: Request) -> Result:
         repo = self.repo(req)
         runs = self.state.repo_runs(repo.name)
@@ -219,6 +239,7 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/repos/{owner}/{repo}/actions/workflows", Api.list_workflows),
     ("GET", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}", Api.get_workflow),
     ("GET", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", Api.list_runs),
+    ("POST", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", Api.dispatch),
     ("GET", "/repos/{owner}/{repo}/actions/runs", Api.list_runs),
     ("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}", Api.get_run),
     ("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs", Api.list_jobs),

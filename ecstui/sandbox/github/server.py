@@ -162,9 +162,9 @@ class GitHubSandbox:
                 self.violations.extend(f"{method} {template}: {p}" for p in problems)
                 status = 500
                 payload = {"message": "sandbox contract violation: " + "; ".join(problems)}
-        if method == "POST" and status == 200:
+        if method == "POST" and status in (200, 204):
             self.dirty = True
-        data = b"" if status == 304 else json.dumps(payload).encode()
+        data = b"" if status in (204, 304) else json.dumps(payload).encode()
         out = {"Content-Type": "application/json; charset=utf-8", **extra}
         with self._lock:
             self.requests.append((method, raw_path, status))

@@ -24,6 +24,9 @@ WORKFLOW_FILE = ".github/workflows/build-deploy.yml"
 WORKFLOW_NAME = "Build and deploy"
 PROMOTE_FILE = ".github/workflows/promote.yml"
 PROMOTE_NAME = "Promote to prod"
+# Workflows with a `workflow_dispatch` trigger: their inputs, name -> required.
+# promote.yml deploys inputs.sha to prod (the sandbox's stand-in for a real promote job).
+DISPATCH_INPUTS: dict[str, dict[str, bool]] = {PROMOTE_FILE: {"sha": True}}
 # Repositories whose prod reviewers do not include the viewer (the not-a-reviewer path).
 NOT_REVIEWER_REPOS = frozenset({"orders"})
 TEAMS = {"release-managers": (VIEWER, "oscar-ops"), "orders-owners": ("dev-ravi",)}
@@ -127,6 +130,10 @@ class Repository:
 
     def environment(self, name: str) -> Environment | None:
         return next((e for e in self.environments if e.name == name), None)
+
+    @property
+    def default_branch_head(self) -> world.Commit:
+        return self.commits[-1]
 
     def commit(self, ref: str) -> world.Commit | None:
         if len(ref) < 7:
