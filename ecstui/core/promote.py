@@ -1,9 +1,11 @@
 """Promote: deploy the image pre-prod runs to prod, pinned by the digest pre-prod runs.
 
-`plan_promote` fetches (both services, registry facts) and hands the decisions
-to `domain.planning`; `apply_promote` re-checks, registers the new revision
-(prod's current definition with only the app image changed), updates the
-service and records the action. Watching is `core.changes.watch`.
+`plan_promote` fetches (both services, registry facts, GitHub facts) and hands the
+decisions to `domain.planning`; `apply_promote` re-checks, then either registers the
+new revision (prod's current definition with only the app image changed) and updates
+the service, or lets GitHub deploy (approve the waiting run, or dispatch the promote
+workflow with the SHA) and waits for that deployment to reach ECS; it records the
+action either way. Watching is `core.changes.watch`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from ecstui.core import changes
-from ecstui.core.watch import read_service
+from ecstui.core.github_promote import approve_run, dispatch_target, dispatch_workflow, waiting_run
 from ecstui.domain.images import GIT_SHA, ImageRef, short_digest, short_sha
 from ecstui.domain.inventory import Service
 from ecstui.domain.planning import RegistryFacts, build_promote_plan, source_image
@@ -26,7 +28,6 @@ if TYPE_CHECKING:
     from ecstui.core.workspace import Workspace
 
 SHORT_SHA_MIN = 7
-DEPLOY_APPEAR_SECONDS = 180.0  # a GitHub deploy job's wait before UpdateService
 
 
 async def plan_promote(
@@ -68,16 +69,19 @@ async def plan_promote(
                                             configured.ecr_repository_prod)
         registry = await registry_facts(prod_gw, source_gw, image, repository,
                                         copy_allowed=configured.ecr_repository_prod is not None)
-    run_id, may_approve, note = None, None, None
+    run_id, may_approve, note, dispatch = None, None, None, None
     if configured.promote_via == "github-approval":
-        run_id, may_approve, note = await _waiting_run(
+        run_id, may_approve, note = await waiting_run(
             workspace, configured.repository, sha, target_env)
+    elif configured.promote_via == "github-dispatch":
+        dispatch = await dispatch_target(workspace, configured.repository,
+                                          configured.promote_workflow)
     plan = build_promote_plan(
         prod=prod, upstream=upstream, source_env=source_env, sha=sha, image=image,
         registry=registry, forced=force, protected=settings.environment(target_env).protected,
         promote_via=configured.promote_via, github_run_id=run_id,
         workflow=configured.promote_workflow, repository=configured.repository,
-        github_can_approve=may_approve,
+        github_can_approve=may_approve, dispatch=dispatch,
     )
     return dataclasses.replace(plan, notes=(*plan.notes, note)) if note else plan
 
@@ -85,12 +89,11 @@ async def plan_promote(
 async def apply_promote(workspace: Workspace, plan: PromotePlan) -> changes.Applied:
     """Re-check, then change prod; the action is in the audit log before this returns."""
     if plan.method is Method.GITHUB_APPROVE:
-        return await _approve_run(workspace, plan)
+        return await approve_run(workspace, plan)
+    if plan.method is Method.GITHUB_DISPATCH:
+        return await dispatch_workflow(workspace, plan)
     if plan.method is not Method.REGISTER_AND_UPDATE:
-        raise UsageError(
-            f"{plan.service} promotes through GitHub ({plan.method}); ecstui cannot dispatch "
-            f"workflows: run {plan.workflow} in {plan.repository} with sha={plan.sha}."
-        )
+        raise UsageError(f"A promote plan cannot be applied with method {plan.method}.")
     await changes.recheck(workspace, plan)
     gateway = deploy_gateway(workspace.session(plan.environment))
     who = await changes.caller(workspace, plan.environment)
@@ -107,43 +110,6 @@ async def apply_promote(workspace: Workspace, plan: PromotePlan) -> changes.Appl
     applied = changes.Applied(plan, action_id, who, registered.arn, primary.id, applied_at)
     changes.record_started(applied)
     return applied
-
-
-async def _approve_run(
-    workspace: Workspace, plan: PromotePlan, wait_seconds: float = DEPLOY_APPEAR_SECONDS
-) -> changes.Applied:
-    """Approve the run waiting for prod; the workflow deploys, then ecstui watches ECS."""
-    assert plan.github_run_id is not None and plan.repository is not None
-    await changes.recheck(workspace, plan)
-    who = await changes.caller(workspace, plan.environment)
-    action_id = uuid.uuid4().hex[:12]
-    github = workspace.github
-    try:
-        run = await github.run(plan.repository, plan.github_run_id)
-        await github.review(run, plan.environment, "approved",
-                            f"Promoted {short_sha(plan.sha)} with ecstui ({who}).")
-    except EcstuiError as error:
-        changes.record_apply_failed(plan, who, action_id, error.message)
-        raise
-    approved_at = changes.now()
-    pending = changes.Applied(plan, action_id, who, "", None, approved_at)
-    changes.record_outcome(pending, "approved", f"approved run {run.id} of {run.repository}")
-    # The workflow's deploy job updates the service; wait for its deployment to appear.
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait_seconds
-    while True:
-        fresh = await read_service(workspace, plan.environment, plan.cluster, plan.service)
-        if fresh.task_definition.arn != plan.snapshot.task_definition_arn and fresh.primary:
-            applied = changes.Applied(plan, action_id, who, fresh.task_definition.arn,
-                                      fresh.primary.id, approved_at)
-            changes.record_started(applied)
-            return applied
-        if loop.time() > deadline:
-            raise OperationError(
-                f"Approved run {run.id} of {run.repository}, but its deploy has not updated "
-                f"{plan.service} within {int(wait_seconds)} s; follow the run with `ecstui runs`."
-            )
-        await asyncio.sleep(1.0)
 
 
 async def registry_facts(
@@ -254,24 +220,3 @@ async def _prod_repository(
         raise RefusedError(f"{prod.name} in {env} has no app container image to replace; "
                            "set services.<name>.container in ecstui.toml.")
     return current.repository
-
-
-async def _waiting_run(
-    workspace: Workspace, repository: str | None, sha: str, env: str
-) -> tuple[int | None, bool | None, str | None]:
-    """(run id, may the user approve it, note) for the run waiting for `env` on `sha`."""
-    if repository is None:
-        return None, None, "set services.<name>.repository to promote through GitHub."
-    github = workspace.github
-    if not github.available:
-        return None, None, "GitHub is not reachable (no token): set GH_TOKEN or run gh auth login."
-    try:
-        runs = await github.recent_runs(repository, status="waiting", head_sha=sha, limit=10)
-        for run in runs:
-            pending = await github.pending(run)
-            waiting = pending.environment(env)
-            if waiting is not None:
-                return run.id, waiting.current_user_can_approve, None
-    except EcstuiError as error:
-        return None, None, error.message
-    return None, None, None

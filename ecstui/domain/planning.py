@@ -7,10 +7,12 @@ tested table-driven on recorded API shapes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ecstui.domain.dispatch import DispatchTarget, dispatch_inputs, workflow_check
 from ecstui.domain.history import RollbackTarget, same_image
 from ecstui.domain.images import ImageRef, short_digest, short_sha
 from ecstui.domain.inventory import Service
@@ -122,6 +124,7 @@ def build_promote_plan(
     workflow: str | None = None,
     repository: str | None = None,
     github_can_approve: bool | None = None,
+    dispatch: DispatchTarget | None = None,
 ) -> PromotePlan:
     """The plan to run `image` (pinned by digest) in prod, with every check spelled out."""
     container = prod.container_name or prod.app_container or "?"
@@ -174,8 +177,9 @@ def build_promote_plan(
                             "every other field of the current revision is kept." if not others
                             else f"unexpected changes: {', '.join(others)}."))
 
+    ref = dispatch.ref if dispatch and promote_via == "github-dispatch" else None
     method, steps = _promote_steps(prod, container, target_image, registry, promote_via,
-                                   github_run_id, workflow, repository)
+                                   github_run_id, workflow, repository, ref)
     notes: tuple[str, ...] = ()
     if promote_via != "ecs":
         notes = ("the workflow writes the new task definition; the diff above is what ecstui "
@@ -194,9 +198,7 @@ def build_promote_plan(
         checks.append(Check("promote workflow configured", bool(workflow and repository),
                             f"{workflow} in {repository}." if workflow and repository else
                             "set services.<name>.promote_workflow and repository in the config."))
-        checks.append(Check("ecstui can dispatch it", False,
-                            "ecstui does not dispatch workflows yet; run "
-                            f"`gh workflow run {workflow} -R {repository} -f sha={sha}`."))
+        checks.append(workflow_check(dispatch, workflow, repository))
     return PromotePlan(
         service=prod.name, environment=prod.environment, cluster=prod.cluster,
         current=Revision(prod.task_definition.label, prod.task_definition.arn, current_image),
@@ -207,7 +209,8 @@ def build_promote_plan(
         steps=steps, notes=notes, snapshot=snapshot_of(prod), protected=protected,
         source_environment=source_env, sha=sha, forced=forced, new_task_definition=body,
         copy_image=registry.copy_from if registry else None, github_run_id=github_run_id,
-        workflow=workflow, repository=repository,
+        workflow=workflow, repository=repository, github_ref=ref,
+        dispatch_inputs=dispatch_inputs(sha) if method is Method.GITHUB_DISPATCH else {},
     )
 
 
@@ -226,6 +229,7 @@ def _scan_check(registry: RegistryFacts | None) -> Check:
 def _promote_steps(
     prod: Service, container: str, image: ImageRef, registry: RegistryFacts | None,
     via: str, run_id: int | None, workflow: str | None, repository: str | None,
+    ref: str | None = None,
 ) -> tuple[Method, tuple[str, ...]]:
     watch = "watch the rollout until the new deployment is COMPLETED and the only one"
     if via == "github-approval":
@@ -233,9 +237,12 @@ def _promote_steps(
             f"approve run {run_id} of {repository} waiting for environment {prod.environment}",
             "the workflow deploys the SHA; ecstui does not touch ECS itself", watch)
     if via == "github-dispatch":
+        inputs = json.dumps(dispatch_inputs(image.sha or ""))
         return Method.GITHUB_DISPATCH, (
-            f"dispatch workflow {workflow} of {repository} with sha={image.sha}",
-            "the workflow deploys the SHA; ecstui does not touch ECS itself", watch)
+            f"dispatch workflow {workflow} of {repository} on ref {ref or '(default branch)'} "
+            f"with inputs {inputs}",
+            "the workflow deploys the SHA; ecstui does not touch ECS itself",
+            f"wait for the workflow's deployment to reach {prod.cluster}/{prod.name}", watch)
     steps = []
     if registry and registry.copy_from:
         steps.append(f"copy {registry.copy_from} into {registry.repository} (ECR PutImage, "

@@ -181,6 +181,9 @@ class PromotePlan(Plan):
     github_run_id: int | None = None  # GITHUB_APPROVE: the run waiting for prod
     workflow: str | None = None  # GITHUB_DISPATCH: the workflow file
     repository: str | None = None  # GitHub owner/name
+    github_ref: str | None = None  # GITHUB_DISPATCH: the branch the workflow runs on
+    # GITHUB_DISPATCH: the workflow_dispatch inputs, exactly as sent ({"sha": <40 hex>}).
+    dispatch_inputs: Mapping[str, str] = field(default_factory=dict)
 
     def headline(self) -> list[str]:
         lines = super().headline()
@@ -193,6 +196,9 @@ class PromotePlan(Plan):
         data.update(sha=self.sha, source_environment=self.source_environment, forced=self.forced)
         if self.github_run_id is not None:
             data["github_run_id"] = self.github_run_id
+        if self.method is Method.GITHUB_DISPATCH:
+            data["dispatch"] = {"repository": self.repository, "workflow": self.workflow,
+                                "ref": self.github_ref, "inputs": dict(self.dispatch_inputs)}
         return data
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ecstui.domain.dispatch import DispatchTarget
 from ecstui.domain.history import (
     RevisionInfo,
     ServiceDeploymentRecord,
@@ -328,9 +329,28 @@ def test_assess(deployments, target, ours, state, match) -> None:
     assert match in message
 
 
-def test_github_dispatch_is_planned_but_refused_with_the_command_to_run() -> None:
+def test_github_dispatch_plan_says_exactly_what_is_dispatched() -> None:
+    target = DispatchTarget(ref="main", workflow_name="Promote to prod", state="active")
     plan = promote(promote_via="github-dispatch", repository="acme/my-app",
-                   workflow="promote.yml")
+                   workflow="promote.yml", dispatch=target)
     assert plan.method is Method.GITHUB_DISPATCH
-    assert failed(plan) == ["ecstui can dispatch it"]
-    assert f"gh workflow run promote.yml -R acme/my-app -f sha={SHA_NEW}" in plan.refusal
+    assert plan.ok, plan.render()
+    assert (plan.github_ref, dict(plan.dispatch_inputs)) == ("main", {"sha": SHA_NEW})
+    assert (f'dispatch workflow promote.yml of acme/my-app on ref main with inputs '
+            f'{{"sha": "{SHA_NEW}"}}') in plan.render()
+    assert plan.summary()["dispatch"] == {"repository": "acme/my-app", "workflow": "promote.yml",
+                                          "ref": "main", "inputs": {"sha": SHA_NEW}}
+
+
+@pytest.mark.parametrize(("target", "words"), [
+    (DispatchTarget(problem="Workflow nope.yml was not found in acme/my-app; set it."),
+     "nope.yml was not found"),
+    (DispatchTarget(ref="main", workflow_name="Promote to prod", state="disabled_manually"),
+     "is disabled_manually; enable it"),
+    (None, "not checked"),
+])
+def test_github_dispatch_refused_when_the_workflow_cannot_run(target, words) -> None:
+    plan = promote(promote_via="github-dispatch", repository="acme/my-app",
+                   workflow="promote.yml", dispatch=target)
+    assert failed(plan) == ["promote workflow can run"]
+    assert words in plan.refusal
