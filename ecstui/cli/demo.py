@@ -64,7 +64,8 @@ async def _wait_for_world(seeding: Future[object]) -> None:
     from ecstui.errors import OperationError
 
     try:
-        await asyncio.wrap_future(seeding)
+        # Shielded: a load cancelled by a newer one (the `r` key) must not cancel the seed.
+        await asyncio.shield(asyncio.wrap_future(seeding))
     except Exception as error:
         raise OperationError(f"The demo sandbox could not seed its world ({error}); "
                              "quit and start `ecstui --demo` again.") from error
