@@ -4,6 +4,9 @@ or dispatch the promote workflow with the SHA (promote_via = github-dispatch).""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,5 +122,59 @@ async def test_unknown_promote_workflow_is_one_sentence_and_changes_nothing(fres
         runs = await workspace.github.recent_runs("acme/my-app")
         assert not [r for r in runs if r.event == "workflow_dispatch"]
         assert [r["outcome"] for r in audit.read_records()] == ["apply-failed"]
+    finally:
+        await workspace.close()
+
+
+def test_cli_dry_run_prints_the_dispatch_and_changes_nothing(
+    fresh_world, sandbox_env, state_dir: Path, tmp_path: Path
+) -> None:
+    text = Path(fresh_world.config_path).read_text(encoding="utf-8")
+    text = text.replace("[services.my-app]\n", "[services.my-app]\npromote_via = "
+                        '"github-dispatch"\npromote_workflow = "promote.yml"\n')
+    config = tmp_path / "ecstui.toml"
+    config.write_text(text, encoding="utf-8")
+    before = prod_service(fresh_world)["taskDefinition"]
+    done = subprocess.run(
+        [sys.executable, "-m", "ecstui", "--config", str(config), "--service", "my-app",
+         "promote", "--dry-run"],
+        env={**sandbox_env, "ECSTUI_STATE_DIR": str(state_dir), "NO_COLOR": "1"},
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert (f'dispatch workflow promote.yml of acme/my-app on ref main with inputs '
+            f'{{"sha": "{sha("my-app", 5)}"}}') in done.stdout
+    assert "[  ok] promote workflow can run: promote.yml (Promote to prod)" in done.stdout
+    assert "--dry-run: nothing was changed." in done.stderr
+    assert prod_service(fresh_world)["taskDefinition"] == before
+    assert not fresh_world.github.dirty
+    assert not (state_dir / "audit.jsonl").exists()
+
+
+async def test_tui_shows_the_same_dispatch_plan_and_rolls_out(fresh_world) -> None:
+    from ecstui.tui.screens.change import ConfirmChangeScreen, PromoteOptionsScreen, RolloutScreen
+    from tests.promote.test_tui_change import SIZE, app_on, wait_for
+
+    workspace = configured(fresh_world, promote_via="github-dispatch",
+                           promote_workflow="promote.yml")
+    try:
+        plan = await plan_promote(workspace, "my-app")
+        app = app_on(workspace)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.main_screen.selected_service is not None)
+            await pilot.press("p")
+            await wait_for(pilot, lambda: isinstance(app.screen, PromoteOptionsScreen))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmChangeScreen))
+            text = str(app.screen.query_one("#change-plan-text").render())
+            dispatch_step = next(line for line in plan.render().splitlines()
+                                 if "dispatch workflow" in line)
+            assert dispatch_step.strip() in text
+            await pilot.press(*"my-app", "enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, RolloutScreen))
+            change = app.screen.change
+            await wait_for(pilot, lambda: change.finished, seconds=60)
+            assert change.last is not None and change.last.state is RolloutState.SUCCEEDED
+        assert [r["outcome"] for r in audit.read_records()] == [
+            "dispatched", "started", "succeeded"]
     finally:
         await workspace.close()
