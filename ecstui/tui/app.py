@@ -103,6 +103,9 @@ class EcstuiApp(App[int]):
 
         self.warn_about_endpoints()
         self.push_screen(MainScreen())
+        if self._world_ready is not None:  # --demo: the table fills once the seed is done
+            self.notify("Starting the demo sandbox: the services appear once its world is "
+                        "seeded.", title="ecstui --demo", timeout=3)
         if github_configured(self):
             poll_approvals(self, self.github_poll_seconds)
 
