@@ -67,14 +67,32 @@ def run_change(
                 raise RefusedError(plan.refusal or "The plan was refused.")
             confirm(plan, args.yes)
             applied = runner.run(apply(workspace, plan))
-            print(f"ecstui: applied ({applied.task_definition_arn.rsplit('/', 1)[-1]}"
-                  f"{', deployment ' + applied.deployment_id if applied.deployment_id else ''}).",
-                  file=sys.stderr, flush=True)
-            if args.no_wait:
-                print("ecstui: --no-wait: not following the rollout; see it with "
-                      f"`ecstui --env {plan.environment} status`.", file=sys.stderr)
-                return int(ExitCode.OK)
-            return runner.run(follow(workspace, applied, args.timeout))
+            watching = False
+
+            async def follow_rollout() -> int:
+                nonlocal watching
+                watching = True  # from here on, watch() records how the watch ended
+                return await follow(workspace, applied, args.timeout)
+
+            try:
+                print(f"ecstui: applied ({applied.task_definition_arn.rsplit('/', 1)[-1]}"
+                      f"{', deployment ' + applied.deployment_id if applied.deployment_id else ''}"
+                      ").", file=sys.stderr, flush=True)
+                if args.no_wait:
+                    print("ecstui: --no-wait: not following the rollout; see it with "
+                          f"`ecstui --env {plan.environment} status`.", file=sys.stderr)
+                    return int(ExitCode.OK)
+                return runner.run(follow_rollout())
+            except KeyboardInterrupt:
+                # Ctrl+C after the change was applied stops watching, never the deployment.
+                from ecstui.core.changes import record_detached
+
+                if not watching:
+                    record_detached(applied)
+                print("ecstui: stopped watching (Ctrl+C). The deployment was NOT stopped and "
+                      f"carries on in ECS; check it with `ecstui --env {plan.environment} "
+                      "status`, or roll back.", file=sys.stderr, flush=True)
+                raise
         finally:
             runner.run(workspace.close())
 
@@ -123,10 +141,7 @@ async def follow(workspace: Workspace, applied: Applied, timeout_seconds: float)
                 last = progress
                 printer.show(progress)
     except asyncio.CancelledError:
-        printer.end()
-        print("ecstui: stopped watching (Ctrl+C). The deployment was NOT stopped and carries on "
-              f"in ECS; check it with `ecstui --env {applied.plan.environment} status`, or roll "
-              "back.", file=sys.stderr, flush=True)
+        printer.end()  # run_change says what a Ctrl+C means for the deployment
         raise
     printer.end()
     if last is None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ecstui.core import audit
-from ecstui.core.watch import read_service, watch_rollout
+from ecstui.core.watch import read_service, read_services, watch_rollout
 from ecstui.domain.inventory import Service
 from ecstui.domain.plans import Plan
 from ecstui.domain.rollout import RolloutProgress, RolloutState
@@ -57,17 +57,7 @@ def default_environment(workspace: Workspace, env: str | None) -> str:
 
 async def find_service(workspace: Workspace, environment: str, name: str) -> Service:
     """The one service called `name` in `environment` (refusing when it is ambiguous)."""
-    from ecstui.core.inventory import load_inventory
-
-    inventory = await load_inventory(workspace, env=environment, service=name)
-    env = inventory.environment(environment)
-    if env is not None and env.error:
-        from ecstui.errors import AuthError, ExitCode, OperationError
-
-        if env.error_exit_code == int(ExitCode.AUTH):
-            raise AuthError(env.error)
-        raise OperationError(env.error)
-    found = inventory.find(name, environment)
+    _, found = await read_services(workspace, environment, name)
     if not found:
         from ecstui.errors import NotFoundError
 
@@ -160,8 +150,13 @@ async def watch(
             yield progress
     finally:
         if last is None or not last.done:
-            record_outcome(applied, str(RolloutState.DETACHED),
-                           "ecstui stopped watching; the deployment was left running in ECS.")
+            record_detached(applied)
+
+
+def record_detached(applied: Applied) -> None:
+    """ecstui stopped watching before the rollout ended; ECS carries on."""
+    record_outcome(applied, str(RolloutState.DETACHED),
+                   "ecstui stopped watching; the deployment was left running in ECS.")
 
 
 def now() -> datetime:

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ecstui.domain.inventory import Service
+from ecstui.domain.inventory import EnvironmentInventory, Service
 from ecstui.domain.rollout import RolloutProgress, RolloutState, assess, image_counts
 from ecstui.errors import AuthError, EcstuiError, ExitCode, NotFoundError, OperationError
 
@@ -27,8 +27,10 @@ POLL_SECONDS = 2.0
 MAX_STOPPED_REASONS = 5
 
 
-async def read_service(workspace: Workspace, environment: str, cluster: str, name: str) -> Service:
-    """A fresh read of one service (deployments, tasks with SHAs, events)."""
+async def read_services(
+    workspace: Workspace, environment: str, name: str
+) -> tuple[EnvironmentInventory | None, tuple[Service, ...]]:
+    """A fresh read of the services called `name` in one environment, raising its error."""
     from ecstui.core.inventory import load_inventory
 
     inventory = await load_inventory(workspace, env=environment, service=name)
@@ -37,7 +39,13 @@ async def read_service(workspace: Workspace, environment: str, cluster: str, nam
         if env.error_exit_code == int(ExitCode.AUTH):
             raise AuthError(env.error)
         raise OperationError(env.error)
-    found = [s for s in inventory.find(name, environment) if s.cluster == cluster]
+    return env, inventory.find(name, environment)
+
+
+async def read_service(workspace: Workspace, environment: str, cluster: str, name: str) -> Service:
+    """A fresh read of one service (deployments, tasks with SHAs, events)."""
+    env, services = await read_services(workspace, environment, name)
+    found = [s for s in services if s.cluster == cluster]
     if not found:
         error = env.cluster_error(cluster) if env else None
         raise NotFoundError(error or f"Service {name} is not in cluster {cluster} of "
