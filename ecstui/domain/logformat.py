@@ -106,8 +106,11 @@ def parse_since(text: str) -> timedelta:
             f"--since {text!r} is not a duration; use a number and a unit, e.g. 90s, 10m, 2h, 1d."
         )
     total = timedelta()
-    for match in matches:
-        total += timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    try:
+        for match in matches:
+            total += timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    except OverflowError:  # e.g. 99999999999d: larger than timedelta can hold
+        total = timedelta.max
     if total <= timedelta(0):
         raise UsageError(f"--since {text!r} must be longer than zero, e.g. 5m.")
     if total > timedelta(days=30):

@@ -171,6 +171,12 @@ def test_bad_since_is_a_usage_error(text: str) -> None:
         parse_since(text)
 
 
+@pytest.mark.parametrize("text", ["99999999999d", "1h99999999999999999999s"])
+def test_huge_since_says_too_far_instead_of_overflowing(text: str) -> None:
+    with pytest.raises(UsageError, match="reaches back too far; use at most 30d"):
+        parse_since(text)
+
+
 @pytest.mark.parametrize("pattern", ['"unclosed', "{ $.level = 1", "[a, b", "a ] b", ")"])
 def test_bad_filter_patterns_are_refused_before_any_call(pattern: str) -> None:
     with pytest.raises(UsageError, match="not valid CloudWatch Logs syntax"):
