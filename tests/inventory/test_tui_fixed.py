@@ -87,3 +87,27 @@ async def test_an_environment_error_shows_in_the_banner_and_rows_are_marked() ->
                 (app.screen.query_one(ServiceTable).get_row_at(i) for i in range(10))}
         assert rows[("burrito", "prod")].endswith("?")
         assert "?" not in rows[("burrito", "pre-prod")]
+
+
+async def test_a_key_typed_while_the_main_screen_mounts_reaches_the_table_not_the_hidden_filter(
+) -> None:
+    """`q` pressed while `ecstui --demo` starts must quit, not filter the table to nothing."""
+    from textual.widget import Widget
+
+    from ecstui.tui.screens.main import MainScreen
+
+    focused_at_mount: list[Widget | None] = []
+
+    class Probe(MainScreen):
+        def on_mount(self) -> None:  # dispatched before MainScreen.on_mount
+            focused_at_mount.append(self.focused)
+
+    app = fixed_app()
+    async with app.run_test(size=(150, 34)) as pilot:
+        await until_loaded(pilot)
+        await app.push_screen(Probe())
+        await pilot.pause()
+        assert focused_at_mount and isinstance(focused_at_mount[0], ServiceTable)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0

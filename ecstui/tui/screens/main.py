@@ -48,6 +48,10 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="main.clear-filter"),
     ]
 
+    # Focus the table from compose on: keys typed while the screen mounts (e.g. `q` while
+    # `--demo` starts) must not land in the hidden filter input and empty the table.
+    AUTO_FOCUS = "#services"
+
     inventory: reactive[Inventory | None] = reactive(None, always_update=True)
     filter_text: reactive[str] = reactive("")
     sort_key: reactive[str] = reactive("service")
@@ -62,14 +66,15 @@ class MainScreen(Screen[None]):
         yield EnvironmentBar(id="environments")
         yield Static(id="banner")
         with Vertical(id="main-body"):
-            yield Input(placeholder="filter: service, environment, SHA…", id="filter")
+            field = Input(placeholder="filter: service, environment, SHA…", id="filter")
+            field.display = False  # shown by `/`
+            yield field
             yield ServiceTable(id="services")
         yield Static(id="status-line")
         yield ApprovalsBadge(id="approvals-badge")  # hidden unless GitHub is configured
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#filter").display = False
         self.query_one("#banner").display = False
         self.query_one(ServiceTable).focus()
         self.query_one(EnvironmentBar).show(None, self.app.now())  # type: ignore[attr-defined]
