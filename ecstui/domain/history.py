@@ -155,7 +155,10 @@ def _requested(
     service: Service, revisions: tuple[RevisionInfo, ...], to: str, current_arn: str
 ) -> RollbackTarget:
     kind, value = parse_target(to)
-    newest_first = sorted(revisions, key=lambda r: r.revision, reverse=True)
+    # Only ACTIVE revisions can be deployed; the core passes one it could not describe
+    # (e.g. --to 999) as MISSING, which must end here, not in a later DescribeTaskDefinition.
+    newest_first = sorted((r for r in revisions if r.status == "ACTIVE"),
+                          key=lambda r: r.revision, reverse=True)
     if kind == "revision":
         match = next((r for r in newest_first if r.revision == value), None)
         if match is None:

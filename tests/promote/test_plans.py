@@ -263,6 +263,15 @@ def test_rollback_to_errors(to: str, error: type, match: str) -> None:
         choose_target(service(), CURRENT, REVISIONS, None, frozenset(), to)
 
 
+@pytest.mark.parametrize("to", ["999", "my-app:5"])
+def test_rollback_to_a_missing_or_inactive_revision_says_so(to: str) -> None:
+    """The core passes an undescribable revision as MISSING; it must not become the target."""
+    revisions = (*REVISIONS, RevisionInfo(arn(999), None, "MISSING"), rev(5, "3" * 40,
+                                                                        status="INACTIVE"))
+    with pytest.raises(NotFoundError, match="does not exist or is not ACTIVE"):
+        choose_target(service(), CURRENT, revisions, None, frozenset(), to)
+
+
 def test_no_candidate_says_to_use_to() -> None:
     with pytest.raises(NotFoundError, match="pick one with --to"):
         choose_target(service(), CURRENT, (rev(4, SHA_CUR), rev(3, SHA_CUR)))
