@@ -41,10 +41,16 @@ async def plan_promote(
     settings = workspace.settings
     target_env = changes.default_environment(workspace, env)
     source_env = settings.promote_from
-    if source_env is None or source_env == target_env:
+    if source_env is not None and source_env == target_env:
         raise UsageError(
-            f"No environment promotes into {target_env}: set [promote] from = \"pre-prod\" and "
-            f"to = \"{target_env}\" in ecstui.toml."
+            f"Promote goes from {source_env} to {settings.promote_to}, so nothing promotes "
+            f"into {target_env}; leave out --env or pass --env {settings.promote_to}."
+        )
+    if source_env is None:
+        others = [e.name for e in settings.environments if e.name != target_env]
+        raise UsageError(
+            f"No environment promotes into {target_env}: set [promote] from = "
+            f"\"{others[0] if others else 'ENV'}\" and to = \"{target_env}\" in ecstui.toml."
         )
     if force and not sha:
         raise UsageError("--force needs an explicit SHA: name the commit you mean to ship.")

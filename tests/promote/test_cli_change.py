@@ -67,6 +67,15 @@ def test_without_a_terminal_and_without_yes_it_refuses_with_exit_2(fresh_world, 
     assert prod_service(fresh_world)["taskDefinition"] == before
 
 
+def test_promote_into_the_source_environment_says_which_env_to_pass(fresh_world, cli_env) -> None:
+    done = ecstui("--config", str(fresh_world.config_path), "--service", "my-app", "--env",
+                  "pre-prod", "promote", "--dry-run", env=cli_env)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "ecstui: Promote goes from pre-prod to prod, so nothing promotes into pre-prod; "
+        "leave out --env or pass --env prod.")
+
+
 def test_a_refused_plan_exits_1_and_names_the_check(fresh_world, cli_env) -> None:
     done = ecstui("--config", str(fresh_world.config_path), "--service", "edge-proxy", "promote",
                   "--yes", env=cli_env)
