@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
+
+from ecstui.sandbox import world
+from ecstui.sandbox.files import SandboxFiles
 
 # Credentials and pointers that must never leak from the operator's shell into the sandbox.
 UNSET_ENV = (
@@ -53,3 +57,35 @@ class EnvPatch:
 
     def __exit__(self, *exc: object) -> None:
         self.restore()
+
+
+def sandbox_env(moto_url: str, files: SandboxFiles, github: Any) -> dict[str, str]:
+    """Variables that point any ecstui process at a sandbox (see `unset_names`)."""
+    env = {
+        "AWS_ENDPOINT_URL": moto_url,
+        "AWS_CONFIG_FILE": str(files.aws_config),
+        "AWS_SHARED_CREDENTIALS_FILE": str(files.aws_credentials),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_DEFAULT_REGION": world.REGION,
+        "AWS_REGION": world.REGION,
+    }
+    if github is not None:
+        # The sandbox GitHub's fake token, so a real one never reaches it (or is printed).
+        env.update(GH_TOKEN=github.token, GITHUB_TOKEN=github.token,
+                   ECSTUI_SANDBOX_GITHUB_URL=github.url)
+    return env
+
+
+def unset_names(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The names of UNSET_ENV that `env` does not set itself."""
+    return tuple(name for name in UNSET_ENV if name not in env)
+
+
+def merged_env(base: Mapping[str, str], env: Mapping[str, str],
+               unset: tuple[str, ...]) -> dict[str, str]:
+    """`base` without `unset`, plus `env`: the environment of a subprocess."""
+    merged = dict(base)
+    for name in unset:
+        merged.pop(name, None)
+    merged.update(env)
+    return merged

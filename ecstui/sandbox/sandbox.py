@@ -27,6 +27,8 @@ Components start in `start()` in order: moto, then the optional ones (the GitHub
 half plugs in at `_start_github`, its URL lands in `[github] api_url`), then the
 written files (`start_servers()`), the seed and the background threads (`seed()`).
 `stop()` undoes all of it (waiting for a seed still running in its thread).
+The parts live beside it: envvars.py (a process's env), sessions.py (the sandbox's own
+boto3 sessions), seeding.py (moto's server, the seed, the background components).
 
 moto's backends are process-wide, so one process holds one world: a second Sandbox
 started while one runs shares it (same server, files and GitHub; its stop() only
@@ -37,9 +39,6 @@ which botocore would otherwise let beat the profile's `endpoint_url`.
 from __future__ import annotations
 
 import contextlib
-import functools
-import gc
-import logging
 import os
 import shutil
 import tempfile
@@ -50,9 +49,17 @@ from pathlib import Path
 from typing import Any
 
 from ecstui.sandbox import world
-from ecstui.sandbox.envvars import UNSET_ENV, EnvPatch
+from ecstui.sandbox.envvars import EnvPatch, merged_env, sandbox_env, unset_names
 from ecstui.sandbox.files import SandboxFiles, write_ecstui_config, write_files
-from ecstui.sandbox.seed import SeededService, seed_environment
+from ecstui.sandbox.seed import SeededService
+from ecstui.sandbox.seeding import (
+    no_collection,
+    paused,
+    seed_world,
+    start_background,
+    start_moto_server,
+)
+from ecstui.sandbox.sessions import profile_session
 
 
 class Sandbox:
@@ -89,7 +96,7 @@ class Sandbox:
 
     def start(self) -> Sandbox:
         """`start_servers()` then `seed()`: the world is ready when this returns."""
-        with _no_collection(), self._stop_on_error():
+        with no_collection(), self._stop_on_error():
             self.start_servers()
             self.seed()
         return self
@@ -104,7 +111,7 @@ class Sandbox:
                 _OWNER = self
         if owner is not None:
             return self._attach(owner)
-        with _no_collection(), self._stop_on_error():
+        with no_collection(), self._stop_on_error():
             self._start_moto()
             self._start_github()
             self._tmp = Path(tempfile.mkdtemp(prefix="ecstui-sandbox-"))
@@ -129,7 +136,7 @@ class Sandbox:
 
         amis = {} if "MOTO_EC2_LOAD_DEFAULT_AMIS" in os.environ else \
             {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
-        with _no_collection():
+        with no_collection():
             with EnvPatch(amis, ()):
                 self._seed()
             self._start_background()
@@ -191,19 +198,7 @@ class Sandbox:
                 _OWNER = None
 
     def _start_moto(self) -> None:
-        # werkzeug logs every request on stderr: it would scribble over the TUI.
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        from ecstui.sandbox import loaders, patches
-
-        loaders.install_botocore()  # before moto's import, which makes botocore sessions
-
-        patches.install()
-        from moto.server import ThreadedMotoServer
-
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        self.moto_url = f"http://{host}:{port}"
+        self._server, self.moto_url = start_moto_server()
 
     def _start_github(self) -> None:
         """The GitHub half starts here and sets `self.github` and `self.github_url`."""
@@ -220,18 +215,8 @@ class Sandbox:
         self.github = None
 
     def _start_background(self) -> None:
-        if self.with_lifecycle:
-            from ecstui.sandbox.lifecycle import Lifecycle
-
-            lifecycle = Lifecycle(self, speed=self.speed)
-            lifecycle.start()
-            self._threads.append(lifecycle)
-        if self.with_logs:
-            from ecstui.sandbox.logwriter import LogWriter
-
-            writer = LogWriter(self)
-            writer.start()
-            self._threads.append(writer)
+        self._threads += start_background(self, lifecycle=self.with_lifecycle,
+                                          logs=self.with_logs, speed=self.speed)
 
     # -- where things are ----------------------------------------------------------------
 
@@ -254,30 +239,14 @@ class Sandbox:
         """Variables that point any ecstui process at this sandbox (see `unset_env`)."""
         if self._owner is not None:
             return self._owner.env
-        env = {
-            "AWS_ENDPOINT_URL": self.moto_url,
-            "AWS_CONFIG_FILE": str(self.files.aws_config),
-            "AWS_SHARED_CREDENTIALS_FILE": str(self.files.aws_credentials),
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_DEFAULT_REGION": world.REGION,
-            "AWS_REGION": world.REGION,
-        }
-        if self.github is not None:
-            # The sandbox GitHub's fake token, so a real one never reaches it (or is printed).
-            env.update(GH_TOKEN=self.github.token, GITHUB_TOKEN=self.github.token,
-                       ECSTUI_SANDBOX_GITHUB_URL=self.github.url)
-        return env
+        return sandbox_env(self.moto_url, self.files, self.github)
 
     @property
     def unset_env(self) -> tuple[str, ...]:
-        return tuple(name for name in UNSET_ENV if name not in self.env)
+        return unset_names(self.env)
 
     def subprocess_env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
-        merged = dict(os.environ if base is None else base)
-        for name in self.unset_env:
-            merged.pop(name, None)
-        merged.update(self.env)
-        return merged
+        return merged_env(os.environ if base is None else base, self.env, self.unset_env)
 
     def apply_env(self) -> EnvPatch:
         """Point os.environ at the sandbox now; restored on exit of `with`, or by stop()."""
@@ -296,26 +265,14 @@ class Sandbox:
         os.environ (its profile carries the endpoint; credentials come from moto's STS)."""
         with self._lock:
             if environment not in self._sessions:
-                import boto3
-
-                core = _isolated_botocore_session()
-                core.set_config_variable("config_file", str(self.files.aws_config))
-                core.set_config_variable("credentials_file", str(self.files.aws_credentials))
-                core.set_config_variable("profile", _env_spec(environment).profile)
-                self._sessions[environment] = boto3.Session(botocore_session=core)
+                self._sessions[environment] = profile_session(self.files, environment)
             return self._sessions[environment]
 
     def client(self, environment: str, service: str) -> Any:
         return self.session(environment).client(service)
 
     def _seed(self) -> None:
-        def one(env: world.EnvironmentSpec) -> list[SeededService]:
-            return seed_environment(self.session(env.name), env)
-
-        with ThreadPoolExecutor(max_workers=len(world.ENVIRONMENTS)) as pool:
-            for services in pool.map(one, world.ENVIRONMENTS):
-                for seeded in services:
-                    self.seeded[(seeded.environment, seeded.name)] = seeded
+        self.seeded.update(seed_world(self.session))
 
     def reset(self) -> None:
         """Back to the seeded world: ECS, ECR and Logs are wiped in place and reseeded.
@@ -328,18 +285,12 @@ class Sandbox:
         if self._owner is not None:
             self._owner.reset()
             return
-        background = [c for c in self._threads if hasattr(c, "pause")]
-        with contextlib.ExitStack() as stack:
-            for component in background:
-                stack.enter_context(component.pause())
+        with paused(self._threads):
             patches.reset_backends([env.account_id for env in world.ENVIRONMENTS])
             self.seeded.clear()
             self._seed()
             if self.github is not None:
                 self.github.reset()
-            for component in background:
-                if hasattr(component, "reseeded"):
-                    component.reseeded()
             self._clean_at = patches.MUTATIONS.count
 
     @property
@@ -369,61 +320,8 @@ class Sandbox:
         return deploy_sha(self, environment, service, sha)
 
 
-@functools.cache
-def _isolated_session_class() -> Any:
-    import botocore.session
-    from botocore.configprovider import ConfiguredEndpointProvider
-
-    class IsolatedSession(botocore.session.Session):
-        """A botocore session deaf to the AWS_ENDPOINT_URL* variables of this process.
-
-        The sandbox's own sessions must reach its own moto even when the process env
-        points at another sandbox (a test run, or a shell that ran `ecstui sandbox`'s
-        exports): botocore lets those variables beat the profile's `endpoint_url`, also
-        for the web-identity provider's STS client, so they are filtered out here.
-        """
-
-        def _add_configured_endpoint_provider(self, client_name: str, config_store: Any) -> None:
-            environ = {k: v for k, v in os.environ.items()
-                       if not k.startswith(("AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED"))}
-            config_store.set_config_provider(
-                logical_name="endpoint_url",
-                provider=ConfiguredEndpointProvider(
-                    full_config=self.full_config, scoped_config=self.get_scoped_config(),
-                    client_name=client_name, environ=environ),
-            )
-
-    return IsolatedSession
-
-
-def _isolated_botocore_session() -> Any:
-    # Its data loader is the process's shared one (loaders.py, installed with moto).
-    return _isolated_session_class()()
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Start-up builds a big heap that lives as long as the sandbox (moto's modules and
-    backends, botocore's models, the seeded world): collecting while it grows only
-    costs CPU (~1 s on the demo). The collector is back as it was on exit."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 _OWNER: Sandbox | None = None  # the sandbox that runs moto's server in this process
 _OWNER_LOCK = threading.Lock()
-
-
-def _env_spec(name: str) -> world.EnvironmentSpec:
-    for env in world.ENVIRONMENTS:
-        if env.name == name:
-            return env
-    raise KeyError(name)
 
 
 @contextlib.contextmanager
