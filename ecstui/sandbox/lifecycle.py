@@ -13,11 +13,10 @@ advances tasks and rollouts (see rollout.py). All changes happen under
 from __future__ import annotations
 
 import contextlib
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 from ecstui.sandbox import patches, world
+from ecstui.sandbox.background import BackgroundThread
 from ecstui.sandbox.rollout import start_deployment, state_of, step
 from ecstui.sandbox.steady import adopt_seeded
 
@@ -31,16 +30,15 @@ def ecs_backends_in_use() -> list[Any]:
     return found
 
 
-class Lifecycle:
+class Lifecycle(BackgroundThread):
     """Background thread advancing every ECS service's deployments and tasks."""
 
+    thread_name = "ecstui-sandbox-lifecycle"
+
     def __init__(self, sandbox: Any, speed: float = 1.0) -> None:
+        super().__init__()
         self.sandbox = sandbox
         self.speed = speed
-        self._stop = threading.Event()
-        self._paused = False
-        self._thread: threading.Thread | None = None
-        self.errors: list[BaseException] = []  # a tick that raised, kept for tests to see
 
     @property
     def tick_seconds(self) -> float:
@@ -52,27 +50,12 @@ class Lifecycle:
     def start(self) -> None:
         patches.UPDATE_SERVICE_HOOKS.append(self._on_service_change)
         self.adopt_all()
-        self._thread = threading.Thread(target=self._run, name="ecstui-sandbox-lifecycle",
-                                        daemon=True)
-        self._thread.start()
+        self._start_thread()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        super().stop()
         with contextlib.suppress(ValueError):
             patches.UPDATE_SERVICE_HOOKS.remove(self._on_service_change)
-
-    @contextlib.contextmanager
-    def pause(self) -> Iterator[None]:
-        """No ticks and no hooks while the world is reseeded."""
-        with patches.BACKEND_LOCK:
-            self._paused = True
-        try:
-            yield
-        finally:
-            self._paused = False
 
     def reseeded(self) -> None:
         self.adopt_all()

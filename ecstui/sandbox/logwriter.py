@@ -11,14 +11,12 @@ Tasks the seed adopted as already running get a few minutes of back-filled histo
 
 from __future__ import annotations
 
-import contextlib
 import random
-import threading
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 from ecstui.sandbox import loglines, patches, world
+from ecstui.sandbox.background import BackgroundThread
 from ecstui.sandbox.ecsmodel import ServiceTask, now
 from ecstui.sandbox.lifecycle import ecs_backends_in_use
 from ecstui.sandbox.rollout import state_of
@@ -29,33 +27,18 @@ LINES_PER_SECOND = 1.5  # per app container; sidecars write less
 MAX_EVENTS_PER_STREAM = 3000  # keeps moto's linear FilterLogEvents fast in long demos
 
 
-class LogWriter:
+class LogWriter(BackgroundThread):
+    """Background thread writing every running task's log lines into moto's Logs."""
+
+    thread_name = "ecstui-sandbox-logs"
+
     def __init__(self, sandbox: Any) -> None:
+        super().__init__()
         self.sandbox = sandbox
-        self._stop = threading.Event()
-        self._paused = False
-        self._thread: threading.Thread | None = None
-        self.errors: list[BaseException] = []
 
     def start(self) -> None:
         self.write_once()  # back-fill before anyone looks
-        self._thread = threading.Thread(target=self._run, name="ecstui-sandbox-logs", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    @contextlib.contextmanager
-    def pause(self) -> Iterator[None]:
-        with patches.BACKEND_LOCK:
-            self._paused = True
-        try:
-            yield
-        finally:
-            self._paused = False
+        self._start_thread()
 
     def reseeded(self) -> None:
         """Called by Sandbox.reset() while still paused: back-fill the new world now."""
