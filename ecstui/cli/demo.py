@@ -13,11 +13,17 @@ import atexit
 import contextlib
 import functools
 import gc
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ecstui.sandbox.envvars import EnvPatch
 
 
 def run_in_demo(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
@@ -32,6 +38,7 @@ def run_in_demo(run: Callable[[argparse.Namespace], int], args: argparse.Namespa
 
     print("ecstui: starting the demo sandbox...", file=sys.stderr, flush=True)
     sandbox = Sandbox()
+    state = None
     previous = _raise_on_sigterm()
     try:
         if getattr(args, "command", None) == "tui":
@@ -48,13 +55,27 @@ def run_in_demo(run: Callable[[argparse.Namespace], int], args: argparse.Namespa
             with _long_lived_heap():
                 sandbox.start()
         sandbox.apply_env()
+        state = _private_state_dir(sandbox.temp_dir)
         args.config = str(sandbox.config_path)
         return int(run(args))
     finally:
+        if state is not None:
+            state.restore()
         sandbox.stop()
         gc.unfreeze()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _private_state_dir(temp_dir: Path) -> EnvPatch | None:
+    """The demo's changes are audited in the sandbox's temp dir, not in the operator's real
+    audit log (`ecstui audit`), unless ECSTUI_STATE_DIR names a place for them."""
+    from ecstui.core.audit import STATE_DIR_ENV
+    from ecstui.sandbox.envvars import EnvPatch
+
+    if os.environ.get(STATE_DIR_ENV):
+        return None
+    return EnvPatch({STATE_DIR_ENV: str(temp_dir / "state")}, ())
 
 
 async def _wait_for_world(seeding: Future[object]) -> None:

@@ -35,6 +35,17 @@ def test_demo_rollback_yes_rolls_back_and_exits_0(tmp_path: Path) -> None:
     assert [r["outcome"] for r in records] == ["started", "succeeded"]
 
 
+def test_demo_changes_stay_out_of_the_operators_real_audit_log(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "ECSTUI_STATE_DIR"}
+    env.update(HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path / "state"), NO_COLOR="1")
+    done = ecstui("--demo", "--service", "my-app", "rollback", "--yes", env=env, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert "COMPLETED" in done.stderr
+    assert not list(tmp_path.rglob("audit.jsonl"))  # the demo's audit left with its sandbox
+
+
 def test_demo_dry_run_exits_0_and_changes_nothing(tmp_path: Path) -> None:
     import os
 
