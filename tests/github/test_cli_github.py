@@ -64,6 +64,13 @@ def test_runs_table(sandbox, capsys) -> None:  # type: ignore[no-untyped-def]
     assert "Retry payment webhook on 502" in out and "edge-proxy" in out
 
 
+@pytest.mark.parametrize("limit", ["0", "-1"])
+def test_runs_limit_below_one_is_a_usage_error(sandbox, capsys, limit: str) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli(sandbox, capsys, "runs", "--limit", limit)
+    assert code == 2 and out == ""
+    assert err == f"ecstui: --limit {limit} shows no runs; pass 1 or more, e.g. --limit 10.\n"
+
+
 def test_not_a_reviewer_is_refused(sandbox, capsys) -> None:  # type: ignore[no-untyped-def]
     run_id = waiting_run_id(sandbox, "orders")
     code, out, err = cli(sandbox, capsys, "approve", str(run_id), "--env", "prod")

@@ -31,8 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ecstui.cli.github_common import run_with_workspace
     from ecstui.core.runs import load_runs
-    from ecstui.errors import EcstuiError, ExitCode
+    from ecstui.errors import EcstuiError, ExitCode, UsageError
 
+    if args.limit < 1:  # 0 printed nothing, a negative one quietly meant 1
+        raise UsageError(f"--limit {args.limit} shows no runs; pass 1 or more, e.g. --limit 10.")
     service = getattr(args, "service", None)
 
     async def use(workspace):  # type: ignore[no-untyped-def]
