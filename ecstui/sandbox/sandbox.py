@@ -188,6 +188,12 @@ class Sandbox:
             self._server.stop()
             self._server = None
         self._sessions.clear()
+        if self.seeded:
+            # moto's backends outlive the server in this process: leave them empty, so a
+            # later sandbox here seeds a fresh world instead of colliding with this one.
+            from ecstui.sandbox import patches
+
+            patches.reset_backends([env.account_id for env in world.ENVIRONMENTS])
         self.seeded.clear()
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
