@@ -88,3 +88,23 @@ async def test_refresh_loop_rearms_and_marks_errors_without_dying(fresh_world) -
         assert banner.display and "333333333333" in str(banner.render())
         assert "STALE" in str(main.query_one("#status-line").render())
         assert main.query_one(ServiceTable).row_count == 10  # the others are all there
+
+
+async def test_a_first_load_that_fails_says_so_instead_of_loading_forever(
+    sandbox,
+) -> None:  # type: ignore[no-untyped-def]
+    """`ecstui --service nope`: the status line names the failure and marks the screen stale."""
+    from textual.widgets import Static
+
+    app = EcstuiApp(Workspace(load_settings(sandbox.config_path)), service="nope",
+                    refresh_seconds=60)
+    async with app.run_test(size=(150, 40)) as pilot:
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        await wait_for(pilot, lambda: main.load_error is not None)
+        main._tick()
+        status = main.query_one("#status-line", Static)
+        text = str(status.render())
+        assert "loading" not in text
+        assert text.startswith("no data: ") and "nope" in text
+        assert status.has_class("-stale")

@@ -56,6 +56,7 @@ class MainScreen(Screen[None]):
     filter_text: reactive[str] = reactive("")
     sort_key: reactive[str] = reactive("service")
     updated_at: reactive[datetime | None] = reactive(None)
+    load_error: reactive[str | None] = reactive(None)  # the last refresh's failure, if any
 
     def __init__(self) -> None:
         super().__init__()
@@ -94,11 +95,13 @@ class MainScreen(Screen[None]):
 
     def on_inventory_loaded(self, message: InventoryLoaded) -> None:
         self.updated_at = self.app.now()  # type: ignore[attr-defined]
+        self.load_error = None
         self.inventory = message.inventory
         self.app.inventory = message.inventory  # type: ignore[attr-defined]
         self._arm()
 
     def on_inventory_failed(self, message: InventoryFailed) -> None:
+        self.load_error = message.error
         self.notify(message.error, title="Refresh failed", severity="error", timeout=8)
         self._arm()
 
@@ -106,6 +109,7 @@ class MainScreen(Screen[None]):
         """A bug in a load must not stop the refresh loop or the app."""
         if event.worker.group == "inventory" and event.state == WorkerState.ERROR:
             error = event.worker.error
+            self.load_error = f"{type(error).__name__}: {error}"
             self.notify(f"{type(error).__name__}: {error}", title="Refresh failed",
                         severity="error", timeout=8)
             self._arm()
@@ -175,13 +179,21 @@ class MainScreen(Screen[None]):
             parts.append(f"filter: {self.filter_text}")
         stale = False
         if self.updated_at is None:
-            parts.insert(0, "loading…")
+            # Never "loading…" forever: a first load that failed says so (the notice fades).
+            if self.load_error:
+                stale = True
+                parts.insert(0, f"no data: {self.load_error} (retrying; r to retry now)")
+            else:
+                parts.insert(0, "loading…")
         else:
             seconds = (now - self.updated_at).total_seconds()
             parts.insert(0, f"updated {duration(seconds)} ago")
             limit = STALE_AFTER_REFRESHES * self.app.refresh_seconds  # type: ignore[attr-defined]
             stale = seconds > limit or bool(self.inventory and any(
                 e.stale for e in self.inventory.environments))
+            if self.load_error:
+                stale = True
+                parts.insert(1, "last refresh failed")
             if stale:
                 parts.insert(1, "STALE")
         line.update(" · ".join(parts))
