@@ -9,7 +9,9 @@ are created once per service and closed together by `close()`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import functools
 import logging
 import os
 from contextlib import AsyncExitStack
@@ -20,6 +22,7 @@ from typing import Any
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.loaders import Loader, create_loader
 
 from ecstui.config import EnvironmentSettings
 from ecstui.domain.models import CallerIdentity
@@ -27,6 +30,7 @@ from ecstui.errors import AuthError, ConfigError, EcstuiError
 from ecstui.gateways.aws.credential_policy import CredentialPolicy, advice
 from ecstui.gateways.aws.endpoints import endpoint_warnings, is_loopback
 from ecstui.gateways.aws.errors import translate
+from ecstui.gateways.aws.timestamps import install as parse_timestamps_as_utc
 
 __all__ = ["AwsSession", "endpoint_warnings"]
 
@@ -39,12 +43,24 @@ MAX_POOL_CONNECTIONS = 50
 RETRIES = {"mode": "adaptive", "max_attempts": 8}
 
 
+@functools.cache
+def shared_loader(data_path: str | None) -> Loader:
+    """botocore's loader for a data path (AWS_DATA_PATH), made once per process."""
+    return create_loader(data_path)
+
+
 class AwsSession:
     """The AWS side of one environment; create once, reuse, `await close()` on exit."""
 
     def __init__(self, env: EnvironmentSettings) -> None:
         self.env = env
         self._session = AioSession(profile=env.profile)
+        parse_timestamps_as_utc(self._session)
+        # One loader per process: each session would otherwise parse the same service
+        # models (ECS, STS, ...) again, ~30 ms each, on the event loop.
+        with contextlib.suppress(BotoCoreError):  # a missing profile is reported on use
+            self._session.register_component(
+                "data_loader", shared_loader(self._session.get_config_variable("data_path")))
         if env.region:
             # Also used by the credential providers' own STS/SSO clients.
             self._session.set_config_variable("region", env.region)
