@@ -73,9 +73,9 @@ async def find_service(workspace: Workspace, environment: str, name: str) -> Ser
 def changed_since(plan: Plan, fresh: Service) -> str | None:
     """One sentence saying what changed since the plan, or None."""
     snapshot = plan.snapshot
-    if fresh.task_definition.arn != snapshot.task_definition_arn:
+    if fresh.task_definition_arn != snapshot.task_definition_arn:
         return (f"another deployment started: its task definition is now "
-                f"{fresh.task_definition.label}, not "
+                f"{fresh.definition_label}, not "
                 f"{snapshot.task_definition_arn.rsplit('/', 1)[-1]}")
     ids = tuple(sorted(d.id for d in fresh.deployments))
     if ids != snapshot.deployment_ids:

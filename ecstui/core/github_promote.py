@@ -80,8 +80,8 @@ async def _workflow_deployment(
     deadline = loop.time() + wait_seconds
     while True:
         fresh = await read_service(workspace, plan.environment, plan.cluster, plan.service)
-        if fresh.task_definition.arn != plan.snapshot.task_definition_arn and fresh.primary:
-            applied = dataclasses.replace(pending, task_definition_arn=fresh.task_definition.arn,
+        if fresh.task_definition_arn != plan.snapshot.task_definition_arn and fresh.primary:
+            applied = dataclasses.replace(pending, task_definition_arn=fresh.task_definition_arn,
                                           deployment_id=fresh.primary.id)
             changes.record_started(applied)
             return applied

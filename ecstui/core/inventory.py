@@ -4,7 +4,8 @@ Every environment and every cluster loads concurrently; one that fails keeps
 its last good data and carries a one-sentence error, so it never hides the
 others. A refresh (pass `previous`) re-fetches only what can change: services
 and tasks. Cluster lists, caller identities, task definitions and digest tags
-are reused.
+are reused. The fleet view leaves task definitions off its critical path (see
+`_cluster`); one service loaded by name carries them all.
 """
 
 from __future__ import annotations
@@ -179,32 +180,60 @@ async def _cluster(
     cluster: str,
     only: str | None,
 ) -> list[Service]:
-    """One cluster's services: the service and task branches run side by side."""
+    """One cluster's services: the service and task branches run side by side.
 
-    async def described() -> tuple[list[dict[str, Any]], dict[str, TaskDefinition]]:
+    Task definitions stay off this path unless they are needed: the tasks on a
+    service's current revision report the image it defines. Loading one service
+    (`only`) fetches them all, since promote, rollback and logs read them.
+    """
+
+    async def described() -> list[dict[str, Any]]:
         names = [only] if only else await ecs.list_services(cluster)
         raws = await ecs.describe_services(cluster, names) if names else []
-        raws = [r for r in raws if r.get("status", "ACTIVE") == "ACTIVE"]
-        arns = [r["taskDefinition"] for r in raws]
-        arns += [d["taskDefinition"] for r in raws for d in r.get("deployments", [])]
-        return raws, await ecs.task_definitions(arns)
+        return [r for r in raws if r.get("status", "ACTIVE") == "ACTIVE"]
 
     async def tasks(status: str) -> list[Task]:
         arns = await ecs.list_tasks(cluster, status, service=only)
         return await ecs.describe_tasks(cluster, arns) if arns else []
 
-    (raws, definitions), running, stopped = await asyncio.gather(
-        described(), tasks("RUNNING"), tasks("STOPPED")
-    )
+    raws, running, stopped = await asyncio.gather(described(), tasks("RUNNING"), tasks("STOPPED"))
     all_tasks = running + stopped
-    definitions.update(await ecs.task_definitions(t.task_definition_arn for t in all_tasks))
-    await _resolve_tags(ecr, definitions.values(), all_tasks)
     by_service = _group_tasks(raws, all_tasks)
+    wanted = {t.task_definition_arn for t in all_tasks if _lacks_image(t)}
+    if only:
+        wanted |= {a for r in raws for a in _revisions_of(r)} | {
+            t.task_definition_arn for t in all_tasks}
+    else:  # services whose tasks cannot stand in for their definition
+        wanted |= {r["taskDefinition"] for r in raws
+                   if _needs_definition(settings, r, by_service.get(r["serviceName"], []))}
+    definitions = await ecs.task_definitions(sorted(wanted))
+    await _resolve_tags(ecr, definitions.values(), all_tasks)
     return [
         _service(settings, environment, cluster, raw, definitions, tasks_of, ecr)
         for raw in raws
         for tasks_of in [by_service.get(raw["serviceName"], [])]
     ]
+
+
+def _revisions_of(raw: dict[str, Any]) -> list[str]:
+    """The service's current revision and those of its deployments."""
+    return [raw["taskDefinition"], *(d["taskDefinition"] for d in raw.get("deployments", []))]
+
+
+def _needs_definition(settings: Settings, raw: dict[str, Any], tasks: list[Task]) -> bool:
+    """No task on the service's current revision says which image that revision names."""
+    probe = Service(
+        environment="", cluster="", name=raw["serviceName"], arn="", status="",
+        desired_count=0, running_count=0, pending_count=0, task_definition=None,
+        tasks=tuple(tasks), app_container=settings.service(raw["serviceName"]).container,
+        task_definition_arn=raw["taskDefinition"],
+    )
+    return not probe.definition_known
+
+
+def _lacks_image(task: Task) -> bool:
+    """DescribeTasks left out a container's image string: only the definition has it."""
+    return any(not run.image.repository for run in task.containers)
 
 
 def _group_tasks(raws: Sequence[dict[str, Any]], tasks: Sequence[Task]) -> dict[str, list[Task]]:
@@ -226,7 +255,7 @@ async def _resolve_tags(
 ) -> None:
     """Look up the tags of digests whose git SHA is not already in a tag."""
     images = [c.image for d in definitions for c in d.containers]
-    images += [c.image for t in tasks for c in t.containers]
+    images += [i for t in tasks for c in t.containers for i in (c.image, c.declared) if i]
     unknown = [i for i in images if i.digest and i.sha is None and i.registry_account]
     if not unknown:
         return
@@ -244,7 +273,11 @@ def _with_sha(ecr: EcrGateway, image: ImageRef) -> ImageRef:
     return image
 
 
-def _enrich_definition(ecr: EcrGateway, definition: TaskDefinition) -> TaskDefinition:
+def _enrich_definition(
+    ecr: EcrGateway, definition: TaskDefinition | None
+) -> TaskDefinition | None:
+    if definition is None:
+        return None
     containers = tuple(
         dataclasses.replace(c, image=_with_sha(ecr, c.image)) if c.image.digest else c
         for c in definition.containers
@@ -266,7 +299,8 @@ def _enrich_task(ecr: EcrGateway, task: Task, definition: TaskDefinition | None)
             image = declared.image.with_digest(image.digest or declared.image.digest)
         elif image.tag is None and declared is not None and declared.image.sha:
             image = image.with_tag(declared.image.tag)
-        runs.append(dataclasses.replace(run, image=_with_sha(ecr, image)))
+        named = _with_sha(ecr, run.declared) if run.declared else None
+        runs.append(dataclasses.replace(run, image=_with_sha(ecr, image), declared=named))
     return dataclasses.replace(task, containers=tuple(runs))
 
 
@@ -298,7 +332,8 @@ def _service(
         desired_count=raw.get("desiredCount", 0),
         running_count=raw.get("runningCount", 0),
         pending_count=raw.get("pendingCount", 0),
-        task_definition=_enrich_definition(ecr, definitions[raw["taskDefinition"]]),
+        task_definition=_enrich_definition(ecr, definitions.get(raw["taskDefinition"])),
+        task_definition_arn=raw["taskDefinition"],
         deployments=deployments_from_api(raw),
         tasks=enriched,
         events=events_from_api(raw),

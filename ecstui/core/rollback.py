@@ -137,13 +137,13 @@ async def _revisions(
 ) -> tuple[RevisionInfo, ...]:
     """The family's newest ACTIVE revisions with their app image (SHA from ECR tags)."""
     session = workspace.session(environment)
-    family = service.task_definition.family
+    family = service.family
     arns = await deploy_gateway(session).family_revisions(family, limit=REVISIONS_CONSIDERED * 2)
     arns = arns[:REVISIONS_CONSIDERED]
     if to is not None:
         kind, value = parse_target(to)
         if kind == "revision":
-            wanted = f"{service.task_definition.arn.rsplit(':', 1)[0]}:{value}"
+            wanted = f"{service.task_definition_arn.rsplit(':', 1)[0]}:{value}"
             arns = [a for a in arns if a == wanted] or [wanted]
     definitions = await _definitions(workspace, environment, arns)
     images = [_image_of(d.raw, service.container_name) if d else None

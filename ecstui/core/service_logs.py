@@ -57,11 +57,11 @@ async def plan_for(
 ) -> LogPlan:
     """The streams of the service's tasks, each from the task definition it runs."""
     ecs = ecs_gateway(workspace.session(service.environment))
-    arns = {t.task_definition_arn for t in service.tasks} - {service.task_definition.arn}
-    others = await ecs.task_definitions(sorted(arns)) if arns else {}
-    plan = derive_plan(
-        (service.task_definition, *others.values()), service.tasks, task_filter=task,
-    )
+    # The fleet inventory may not carry the service's own definition: fetch it with the
+    # tasks' (cached by ARN, so a service loaded by name costs nothing more).
+    arns = {t.task_definition_arn for t in service.tasks} - {service.task_definition_arn}
+    definitions = await ecs.task_definitions([service.task_definition_arn, *sorted(arns)])
+    plan = derive_plan(tuple(definitions.values()), service.tasks, task_filter=task)
     if task and not plan.tasks:
         known = ", ".join(t.short_id for t in service.tasks) or "none"
         raise NotFoundError(

@@ -118,7 +118,7 @@ def choose_target(
 ) -> RollbackTarget:
     """The revision to roll back to; raises NotFoundError when there is none."""
     refuse_controller(service)
-    current_arn = service.task_definition.arn
+    current_arn = service.task_definition_arn
     if to is not None:
         return _requested(service, revisions, to, current_arn)
     newest_first = sorted(revisions, key=lambda r: r.revision, reverse=True)
@@ -130,7 +130,7 @@ def choose_target(
         found = _from_live_deployments(service, newest_first, known_failed)
         if found is not None:
             return found
-    current_revision = service.task_definition.revision
+    current_revision = service.revision
     for revision in newest_first:
         if revision.revision >= current_revision or revision.status != "ACTIVE":
             continue
@@ -146,7 +146,7 @@ def choose_target(
             verified=False,
         )
     raise NotFoundError(
-        f"No earlier ACTIVE revision of {service.task_definition.family} runs an image "
+        f"No earlier ACTIVE revision of {service.family} runs an image "
         f"different from the current one; pick one with --to REVISION."
     )
 
@@ -163,7 +163,7 @@ def _requested(
         match = next((r for r in newest_first if r.revision == value), None)
         if match is None:
             raise NotFoundError(
-                f"Revision {value} of {service.task_definition.family} does not exist or is "
+                f"Revision {value} of {service.family} does not exist or is "
                 "not ACTIVE (an INACTIVE revision cannot be deployed); list them in the TUI."
             )
     else:
@@ -173,7 +173,7 @@ def _requested(
         )
         if match is None:
             raise NotFoundError(
-                f"No ACTIVE revision of {service.task_definition.family} names an image "
+                f"No ACTIVE revision of {service.family} names an image "
                 f"tagged {short_sha(sha)}; to deploy a new SHA, use promote."
             )
     if match.task_definition_arn == current_arn:
@@ -228,7 +228,7 @@ def _from_live_deployments(
     known_failed: frozenset[str],
 ) -> RollbackTarget | None:
     """A rollout in flight: go back to the ACTIVE deployment that served before it."""
-    current_arn = service.task_definition.arn
+    current_arn = service.task_definition_arn
     older = sorted(
         (d for d in service.deployments if d.status == "ACTIVE"),
         key=lambda d: d.created_at or _EPOCH,

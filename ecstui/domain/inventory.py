@@ -9,16 +9,25 @@ from ecstui.domain.images import ImageRef
 from ecstui.domain.models import (
     CallerIdentity,
     CircuitBreaker,
+    ContainerRun,
     Deployment,
     ServiceEvent,
     Task,
     TaskDefinition,
+    family_of,
+    revision_of,
 )
 
 
 @dataclass(frozen=True)
 class Service:
-    """One ECS service with its deployments, running tasks and task definition."""
+    """One ECS service with its deployments, tasks and (when fetched) task definition.
+
+    The fleet inventory leaves `task_definition` None when the service's tasks already
+    say what it defines (the tasks running its current revision report the image string
+    it names), so a fleet costs no DescribeTaskDefinition per service. Loading one
+    service (for promote, rollback, logs) always fetches it: use `definition` there.
+    """
 
     environment: str
     cluster: str  # cluster name
@@ -28,7 +37,7 @@ class Service:
     desired_count: int
     running_count: int
     pending_count: int
-    task_definition: TaskDefinition
+    task_definition: TaskDefinition | None
     deployments: tuple[Deployment, ...] = ()
     tasks: tuple[Task, ...] = ()
     events: tuple[ServiceEvent, ...] = ()
@@ -37,6 +46,49 @@ class Service:
     app_container: str | None = None  # configured name; None: first essential container
     launch_type: str | None = None
     repository: str | None = None  # GitHub owner/name, from configuration
+    task_definition_arn: str = ""  # the service's current revision; from the definition if ""
+
+    def __post_init__(self) -> None:
+        if not self.task_definition_arn and self.task_definition is not None:
+            object.__setattr__(self, "task_definition_arn", self.task_definition.arn)
+
+    @property
+    def definition(self) -> TaskDefinition:
+        """The full task definition; only services loaded one by one are sure to carry it."""
+        if self.task_definition is None:
+            raise LookupError(f"{self.name}: the task definition was not fetched; "
+                              "load the service by name (load_inventory(service=...)).")
+        return self.task_definition
+
+    @property
+    def family(self) -> str:
+        return family_of(self.task_definition_arn)
+
+    @property
+    def definition_label(self) -> str:
+        """`family:revision`, as the console and the CLI print a task definition."""
+        return f"{self.family}:{self.revision}"
+
+    def _current_run(self) -> ContainerRun | None:
+        """The app container of a task on the current revision: it shows what the
+        revision defines (DescribeTasks reports the image string the definition names)."""
+        for task in self.tasks:
+            if task.task_definition_arn != self.task_definition_arn:
+                continue
+            if self.app_container:
+                run = task.container(self.app_container)
+            elif len(task.containers) == 1:
+                run = task.containers[0]
+            else:
+                continue  # which container is "the app" needs the definition's essentials
+            if run is not None and run.declared is not None:
+                return run
+        return None
+
+    @property
+    def definition_known(self) -> bool:
+        """Whether the defined image and container are known without the definition."""
+        return self.task_definition is not None or self._current_run() is not None
 
     @property
     def primary(self) -> Deployment | None:
@@ -52,12 +104,18 @@ class Service:
 
     @property
     def container_name(self) -> str | None:
+        if self.task_definition is None:
+            run = self._current_run()
+            return run.name if run else self.app_container
         definition = self.task_definition.container(self.app_container)
         return definition.name if definition else self.app_container
 
     @property
     def defined_image(self) -> ImageRef | None:
         """The app container's image as the current task definition names it."""
+        if self.task_definition is None:
+            run = self._current_run()
+            return run.declared if run else None
         definition = self.task_definition.container(self.app_container)
         return definition.image if definition else None
 
@@ -114,7 +172,7 @@ class Service:
 
     @property
     def revision(self) -> int:
-        return self.task_definition.revision
+        return revision_of(self.task_definition_arn) or 0
 
     @property
     def rollout_state(self) -> str | None:

@@ -199,7 +199,7 @@ def service_document(inventory: Inventory, service: Service) -> dict[str, Any]:
         "digest": service.digest,
         "image": str(image) if image else None,
         "revision": service.revision,
-        "task_definition": service.task_definition.arn,
+        "task_definition": service.task_definition_arn,
         "running": service.running_count,
         "desired": service.desired_count,
         "pending": service.pending_count,

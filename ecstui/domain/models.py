@@ -95,6 +95,8 @@ class ContainerRun:
     name: str
     image: ImageRef  # carries the digest ECS resolved, when reported
     last_status: str = ""
+    # The image as the task definition names it (DescribeTasks `image`, no resolved digest)
+    declared: ImageRef | None = None
     health_status: str = "UNKNOWN"
     exit_code: int | None = None
     reason: str | None = None

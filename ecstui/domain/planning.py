@@ -45,7 +45,7 @@ class RegistryFacts:
 
 def snapshot_of(service: Service) -> ServiceSnapshot:
     return ServiceSnapshot(
-        task_definition_arn=service.task_definition.arn,
+        task_definition_arn=service.task_definition_arn,
         deployment_ids=tuple(sorted(d.id for d in service.deployments)),
         desired_count=service.desired_count,
     )
@@ -57,7 +57,7 @@ def current_image_of(service: Service) -> ImageRef | None:
     if defined is None or defined.digest:
         return defined
     for task in service.tasks:
-        if task.task_definition_arn != service.task_definition.arn:
+        if task.task_definition_arn != service.task_definition_arn:
             continue
         run = task.container(service.container_name)
         if run is not None and run.image.digest:
@@ -167,7 +167,7 @@ def build_promote_plan(
 
     body: dict[str, Any] = {}
     changes = ()
-    current_body = registration_input(prod.task_definition.raw, prod.task_definition.tags)
+    current_body = registration_input(prod.definition.raw, prod.definition.tags)
     if digest and registry:
         body = with_container_image(current_body, container, f"{registry.repository}@{digest}")
         changes = diff(current_body, body)
@@ -201,8 +201,8 @@ def build_promote_plan(
         checks.append(workflow_check(dispatch, workflow, repository))
     return PromotePlan(
         service=prod.name, environment=prod.environment, cluster=prod.cluster,
-        current=Revision(prod.task_definition.label, prod.task_definition.arn, current_image),
-        target=Revision(f"{prod.task_definition.family}:(new)"
+        current=Revision(prod.definition_label, prod.task_definition_arn, current_image),
+        target=Revision(f"{prod.family}:(new)"
                         if method is Method.REGISTER_AND_UPDATE else "(set by the workflow)",
                         None, target_image),
         method=method, container=container, checks=tuple(checks), changes=changes,
@@ -248,8 +248,8 @@ def _promote_steps(
         steps.append(f"copy {registry.copy_from} into {registry.repository} (ECR PutImage, "
                      "same manifest and digest)")
     steps += [
-        f"register a new revision of {prod.task_definition.family} from "
-        f"{prod.task_definition.label}, with only the {container} image changed to "
+        f"register a new revision of {prod.family} from "
+        f"{prod.definition_label}, with only the {container} image changed to "
         f"{_repo_name(image.repository)}@{short_digest(image.digest)}",
         f"UpdateService {prod.cluster}/{prod.name} to the new revision (rolling deployment)",
         watch,
@@ -266,7 +266,7 @@ def build_rollback_plan(
     protected: bool = False,
 ) -> RollbackPlan:
     """The plan to return `service` to `target` (an existing revision: nothing is registered)."""
-    current = service.task_definition
+    current = service.definition
     container = service.container_name or "?"
     checks = [
         Check("target differs from current",

@@ -180,16 +180,19 @@ async def test_requests_are_batched_and_task_definitions_cached(fresh_world, set
     clusters = len(env.clusters)
     services = {c: [s for s in env.services if s.cluster == c] for c in env.clusters}
     assert len(services["bulk"]) == 23
-    definitions = {a for s in env.services for a in
-                   [s.task_definition.arn, *(d.task_definition_arn for d in s.deployments),
-                    *(t.task_definition_arn for t in s.tasks)]}
+    # Task definitions stay off the fleet's path: only services with no task on their
+    # current revision (here the 23 idle ones, sharing one revision) need theirs.
+    idle = {s.task_definition_arn for s in env.services
+            if not any(t.task_definition_arn == s.task_definition_arn for t in s.tasks)}
+    assert len(idle) == 1 and all(s.task_definition is not None for s in services["bulk"])
+    assert all(s.task_definition is None for s in services["pre-prod"])
     assert initial["ListClusters"] == 1
     assert initial["ListServices"] == clusters
     assert initial["DescribeServices"] == sum(math.ceil(len(v) / 10) for v in services.values())
     assert initial["DescribeServices"] == 3 + 1  # bulk: 10 + 10 + 3; pre-prod: 5
     assert initial["ListTasks"] == 2 * clusters  # RUNNING and STOPPED, one listing per cluster
     assert initial["DescribeTasks"] <= 2 * clusters  # at most one batch per listing (< 100)
-    assert initial["DescribeTaskDefinition"] == len(definitions)  # each ARN exactly once
+    assert initial["DescribeTaskDefinition"] == len(idle)  # each needed ARN exactly once
     assert initial.get("GetCallerIdentity", 0) == 1
     # A refresh fetches only what can change.
     assert refresh.get("DescribeTaskDefinition", 0) == 0
@@ -197,3 +200,23 @@ async def test_requests_are_batched_and_task_definitions_cached(fresh_world, set
     assert refresh.get("GetCallerIdentity", 0) == 0
     assert refresh.get("DescribeImages", 0) == 0
     assert refresh["DescribeServices"] == initial["DescribeServices"]
+
+
+async def test_the_fleet_view_without_definitions_says_what_a_full_load_says(settings) -> None:  # type: ignore[no-untyped-def]
+    """The fleet inventory reads what a revision defines from its tasks; loading each
+    service by name reads the task definitions themselves: both must agree."""
+    workspace = Workspace(settings)
+    try:
+        fleet = await load_inventory(workspace)
+        one_by_one = [await load_inventory(workspace, s.environment, s.name)
+                      for s in fleet.services]
+    finally:
+        await workspace.close()
+    assert any(s.task_definition is None for s in fleet.services)
+    for lean, full in zip(fleet.services, (i.services[0] for i in one_by_one), strict=True):
+        assert full.task_definition is not None
+        facts = ("defined_image", "container_name", "mutable_tag", "sha", "digest",
+                 "revision", "definition_label", "running_shas")
+        assert [getattr(lean, f) for f in facts] == [getattr(full, f) for f in facts], lean.name
+    (edge,) = fleet.find("edge-proxy", "prod")  # `:latest` is seen without the definition
+    assert edge.task_definition is None and edge.mutable_tag

@@ -220,6 +220,7 @@ def task_from_api(raw: Mapping[str, Any]) -> Task:
             name=c.get("name", ""),
             image=ImageRef.parse(c.get("image", ""), c.get("imageDigest")),
             last_status=c.get("lastStatus", ""),
+            declared=ImageRef.parse(c["image"]) if c.get("image") else None,
             health_status=c.get("healthStatus", "UNKNOWN"),
             exit_code=c.get("exitCode"),
             reason=c.get("reason"),

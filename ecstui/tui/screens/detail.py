@@ -110,7 +110,7 @@ class DetailScreen(Screen[None]):
             f"SHA        {service.sha or '-'}",
             f"digest     {service.digest or '-'}",
             f"image      {image.with_digest(None) if image else '-'}",
-            f"task def   {service.task_definition.label}  (defines {defined or '-'})",
+            f"task def   {service.definition_label}  (defines {defined or '-'})",
             f"tasks      {service.running_count} running / {service.desired_count} desired / "
             f"{service.pending_count} pending",
             f"rollout    {service.rollout_state or '-'}, deployed "
