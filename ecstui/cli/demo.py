@@ -2,8 +2,9 @@
 
 The sandbox (moto with the ECS lifecycle, seeded from the world spec) starts, its
 variables are applied to this process, `args.config` points at its ecstui.toml,
-and whatever happens (success, error, Ctrl+C) it is torn down: no thread, server
-or temp file is left behind. The TUI does not wait for the seed (see run_in_demo).
+and whatever happens (success, error, Ctrl+C) it is torn down: no thread, server,
+child process or temp file is left behind. The TUI runs its sandbox in a child
+process and does not wait for the seed (see run_in_demo).
 """
 
 from __future__ import annotations
@@ -26,34 +27,31 @@ if TYPE_CHECKING:
     from ecstui.sandbox.envvars import EnvPatch
 
 
-def run_in_demo(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+def run_in_demo(
+    run: Callable[[argparse.Namespace], int],
+    args: argparse.Namespace,
+    preload: Callable[[], None] | None = None,
+) -> int:
     """Run `run(args)` against a fresh sandbox.
 
-    The TUI (`args.command == "tui"`) opens as soon as the servers are up and shows its
-    loading state while the world is seeded in a thread: `args.wait_for_world` is an
-    async callable the app awaits before loading the inventory. Every other command
-    starts once the world is seeded.
+    The TUI (`args.command == "tui"`) runs its sandbox in a child process (see
+    ecstui/sandbox/child.py): `preload` (the TUI's imports) runs while the child starts,
+    the TUI opens as soon as the child's servers are up and shows its loading state
+    while the world is seeded there; `args.wait_for_world` is an async callable the app
+    awaits before loading the inventory. Every other command runs in this process, once
+    the world is seeded.
     """
+    print("ecstui: starting the demo sandbox...", file=sys.stderr, flush=True)
+    if getattr(args, "command", None) == "tui":
+        return _run_beside_child(run, args, preload)
     from ecstui.sandbox.sandbox import Sandbox
 
-    print("ecstui: starting the demo sandbox...", file=sys.stderr, flush=True)
     sandbox = Sandbox()
     state = None
     previous = _raise_on_sigterm()
     try:
-        if getattr(args, "command", None) == "tui":
-            heap = contextlib.ExitStack()  # left by the seed thread when it is done
-            with contextlib.ExitStack() as on_error:
-                heap.enter_context(_long_lived_heap())
-                on_error.callback(heap.close)
-                sandbox.start_servers()
-                seeding = sandbox.start_seeding()
-                on_error.pop_all()
-            seeding.add_done_callback(lambda _: heap.close())
-            args.wait_for_world = functools.partial(_wait_for_world, seeding)
-        else:
-            with _long_lived_heap():
-                sandbox.start()
+        with _long_lived_heap():
+            sandbox.start()
         sandbox.apply_env()
         state = _private_state_dir(sandbox.temp_dir)
         args.config = str(sandbox.config_path)
@@ -63,6 +61,36 @@ def run_in_demo(run: Callable[[argparse.Namespace], int], args: argparse.Namespa
             state.restore()
         sandbox.stop()
         gc.unfreeze()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run_beside_child(
+    run: Callable[[argparse.Namespace], int],
+    args: argparse.Namespace,
+    preload: Callable[[], None] | None,
+) -> int:
+    """The TUI in this process, the sandbox in a child that lives exactly as long."""
+    from ecstui.sandbox.process import SandboxProcess
+
+    child = SandboxProcess()
+    patches: list[EnvPatch | None] = []
+    previous = _raise_on_sigterm()
+    try:
+        child.start()
+        if preload is not None:
+            preload()  # Textual and the app load on this core while moto starts on the other
+        child.servers()
+        patches.append(child.apply_env())
+        patches.append(_private_state_dir(child.temp_dir))
+        args.config = str(child.config_path)
+        args.wait_for_world = functools.partial(_wait_for_world, child.seeded)
+        return int(run(args))
+    finally:
+        for patch in reversed(patches):
+            if patch is not None:
+                patch.restore()
+        child.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
@@ -100,8 +128,8 @@ def _long_lived_heap() -> Iterator[None]:
     interpreter exit ~3 s after the TUI quits (both measured on the demo). So: no
     collection during start-up, then the heap is frozen out of the collector's passes;
     `run_in_demo` unfreezes it on the way out (a test process lives on), and it is frozen
-    again at exit, when the sandbox is stopped and nothing is left to reclaim. With the
-    TUI, start-up ends when the seed thread finishes, which leaves this context.
+    again at exit, when the sandbox is stopped and nothing is left to reclaim. (The TUI's
+    sandbox child does the same for itself, see ecstui/sandbox/child.py.)
     """
     global _freeze_at_exit
     if not _freeze_at_exit:

@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.demo and args.command != "sandbox":
             from ecstui.cli.demo import run_in_demo
 
-            return int(run_in_demo(run, args))
+            return int(run_in_demo(run, args, preload=getattr(command, "preload", None)))
         return int(run(args))
     except EcstuiError as error:
         print(f"ecstui: {error.message}", file=sys.stderr)

@@ -21,6 +21,16 @@ class Workspace:
         self._sessions: dict[str, AwsSession] = {}
         self._github: GitHubGateway | None = None
 
+    @staticmethod
+    def preload() -> None:
+        """Import the AWS and GitHub SDKs now (~0.5 s of CPU), e.g. while `--demo` waits
+        for its sandbox, rather than in the TUI's event loop on first use."""
+        import ecstui.gateways.aws.endpoints  # noqa: F401
+        import ecstui.gateways.aws.session  # noqa: F401
+        from ecstui.gateways.github.client import GitHubGateway
+
+        GitHubGateway.preload()
+
     @property
     def environment_names(self) -> tuple[str, ...]:
         return tuple(env.name for env in self.settings.environments)

@@ -203,6 +203,17 @@ class Sandbox:
             if _OWNER is self:
                 _OWNER = None
 
+    def stop_before_exit(self) -> None:
+        """For a process that exits right after (the `--demo` child): background threads
+        stopped and files removed, but the servers left to die with the process, since
+        moto's shutdown alone waits up to 0.5 s for its polling loop."""
+        for component in reversed(self._threads):
+            component.stop()
+        self._threads.clear()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
     def _start_moto(self) -> None:
         self._server, self.moto_url = start_moto_server()
 

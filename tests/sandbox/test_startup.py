@@ -1,7 +1,9 @@
 """Fast start-up: the TUI opens while the world is seeded, and what makes the seed cheap.
 
-- `--demo tui` starts the servers, hands the command `args.wait_for_world`, and seeds in
-  a thread; quitting before the seed is done still tears everything down.
+- `--demo tui` runs the sandbox in a child process (the TUI's process never loads moto),
+  hands the command `args.wait_for_world`, and the child seeds while the TUI opens;
+  quitting, Ctrl+C, or the TUI's process dying, before or after the seed, tears the
+  child and its files down.
 - moto's EC2 backend is built without its 1,291 default AMIs, and the variable that
   says so does not outlive the seed.
 - botocore loaders are shared per data path (custom model paths keep working) and a
@@ -14,41 +16,70 @@ the picture.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import botocore.loaders
 import botocore.session
 
 SCRIPT = r'''
-import argparse, asyncio, gc, json, os, threading, time
+import argparse, asyncio, json, os, sys, threading, time
 from ecstui.cli.demo import run_in_demo
 
+def children():
+    """This process's children, from /proc (the test runs on Linux)."""
+    found = []
+    for stat in os.listdir("/proc"):
+        if stat.isdigit():
+            try:
+                fields = open(f"/proc/{stat}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == os.getpid():
+                found.append(int(stat))
+    return found
+
 before = {t.name for t in threading.enumerate()}
-seen = {}
+seen = {"env_before": os.environ.get("AWS_ENDPOINT_URL")}
 
 def run(args):
     import boto3
     seen["config_written"] = os.path.isfile(args.config)
     seen["tmp"] = os.path.dirname(args.config)
+    seen["url"] = os.environ["AWS_ENDPOINT_URL"]
     seen["ready_given"] = callable(getattr(args, "wait_for_world", None))
+    seen["children"] = children()
+    seen["preloaded"] = "PRELOADED" in os.environ
     if MODE == "quit-early":
         return 0
+    if MODE == "interrupt":
+        raise KeyboardInterrupt
     asyncio.run(args.wait_for_world())
+    if MODE == "die":  # after the seed: the child has nothing left to write to us
+        print(json.dumps(seen), flush=True)
+        time.sleep(60)
     seen["amis_var"] = os.environ.get("MOTO_EC2_LOAD_DEFAULT_AMIS")
     session = boto3.Session(profile_name="sandbox-prod")
     seen["services"] = len(session.client("ecs").list_services(cluster="prod")["serviceArns"])
     seen["amazon_images"] = len(session.client("ec2").describe_images(Owners=["amazon"])["Images"])
-    seen["gc_enabled"] = gc.isenabled()
-    seen["frozen"] = gc.get_freeze_count()
+    seen["moto_here"] = "moto" in sys.modules
     return 0
 
-seen["rc"] = run_in_demo(run, argparse.Namespace(config=None, command="tui"))
+try:
+    seen["rc"] = run_in_demo(run, argparse.Namespace(config=None, command="tui"),
+                             preload=lambda: os.environ.update(PRELOADED="1"))
+except KeyboardInterrupt:
+    seen["rc"] = "interrupted"
 seen["tmp_left"] = os.path.exists(seen["tmp"])
+seen["children_left"] = children()
+seen["env_left"] = os.environ.get("AWS_ENDPOINT_URL")
 seen["threads_left"] = sorted({t.name for t in threading.enumerate()} - before)
-seen["gc_after"] = gc.isenabled()
 print(json.dumps(seen))
 '''
 
@@ -60,21 +91,68 @@ def run_demo(mode: str) -> dict[str, object]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def port_open(url: object) -> bool:
+    host, port = str(url).removeprefix("http://").split(":")
+    with socket.socket() as probe:
+        return probe.connect_ex((host, int(port))) == 0
+
+
+def assert_torn_down(seen: dict[str, object]) -> None:
+    assert seen["threads_left"] == [] and seen["children_left"] == []
+    assert not seen["tmp_left"] and not port_open(seen["url"])
+    assert seen["env_left"] == seen["env_before"] != seen["url"]  # restored, and was private
+
+
 def test_tui_demo_opens_before_the_seed_and_gets_the_whole_world() -> None:
     seen = run_demo("wait")
     assert seen["rc"] == 0 and seen["config_written"] and seen["ready_given"]
+    assert seen["preloaded"] and len(seen["children"]) == 1  # type: ignore[arg-type]
     assert seen["services"] == 5
     assert seen["amazon_images"] == 0  # no default AMIs were built
     assert seen["amis_var"] is None  # and the variable did not outlive the seed
-    assert seen["gc_enabled"] is True and isinstance(seen["frozen"], int)
-    assert seen["frozen"] > 10_000  # the seeded heap is frozen once the seed is done
-    assert seen["threads_left"] == [] and seen["gc_after"] is True and not seen["tmp_left"]
+    assert seen["moto_here"] is False  # the sandbox runs in the child, not beside the TUI
+    assert_torn_down(seen)
 
 
 def test_quitting_while_the_world_is_seeded_tears_everything_down() -> None:
     seen = run_demo("quit-early")
     assert seen["rc"] == 0 and seen["config_written"]
-    assert seen["threads_left"] == [] and seen["gc_after"] is True and not seen["tmp_left"]
+    assert_torn_down(seen)
+
+
+def test_ctrl_c_in_the_tui_tears_the_sandbox_down() -> None:
+    seen = run_demo("interrupt")
+    assert seen["rc"] == "interrupted"
+    assert_torn_down(seen)
+
+
+def test_the_sandbox_child_stops_when_the_tui_process_dies() -> None:
+    """A TUI killed outright (SIGKILL runs no cleanup) leaves no sandbox behind: the
+    child sees its stdin close and stops itself."""
+    parent = subprocess.Popen([sys.executable, "-c", "MODE = 'die'\n" + SCRIPT],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        seen = json.loads(parent.stdout.readline())  # type: ignore[union-attr]
+    finally:
+        parent.kill()
+        parent.wait()
+    (child,) = seen["children"]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and _state(child) != "Z":
+        time.sleep(0.1)
+    alive = _state(child) != "Z"  # gone, or a zombie waiting for init to reap it
+    if alive:
+        os.kill(child, signal.SIGKILL)
+    assert not alive, "the sandbox child outlived the TUI"
+    assert not Path(str(seen["tmp"])).exists() and not port_open(seen["url"])
+
+
+def _state(pid: int) -> str:
+    """The process's state letter; "Z" also when it no longer exists."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
 
 
 def test_sessions_share_one_loader_per_data_path(sandbox, tmp_path, monkeypatch) -> None:

@@ -14,6 +14,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seconds between automatic refreshes (default: 10)")
 
 
+def preload() -> None:
+    """Import the TUI, its first screen and the inventory's SDK stack ahead of time:
+    `--demo` does it while its sandbox starts in a child process, on the other core."""
+    import ecstui.core.inventory  # noqa: F401
+    import ecstui.tui.app  # noqa: F401
+    import ecstui.tui.screens.main  # noqa: F401
+    from ecstui.core.workspace import Workspace
+
+    Workspace.preload()
+
+
 def run(args: argparse.Namespace) -> int:
     from ecstui.config import load_settings
     from ecstui.core.workspace import Workspace

@@ -54,6 +54,11 @@ class GitHubGateway:
     def token_source(self) -> str | None:
         return self.token.source if self.token else None
 
+    @staticmethod
+    def preload() -> None:
+        """Import PyGithub now (~0.2 s): `_client` runs in the event loop on first use."""
+        import github  # noqa: F401
+
     # -- plumbing ------------------------------------------------------------------------
     def _client(self) -> Any:
         if self.token is None:

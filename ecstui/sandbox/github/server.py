@@ -96,7 +96,8 @@ class GitHubSandbox:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self.api = Api(self.state, self.pipeline, Renderer(self.url))
-        self._thread = threading.Thread(target=self._server.serve_forever,
+        # shutdown() waits for the loop's next poll: 0.5 s by default, on every exit.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         name="sandbox-github", daemon=True)
         self._thread.start()
         return self

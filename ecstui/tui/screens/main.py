@@ -80,7 +80,9 @@ class MainScreen(Screen[None]):
         self.query_one(ServiceTable).focus()
         self.query_one(EnvironmentBar).show(None, self.app.now())  # type: ignore[attr-defined]
         self.set_interval(1.0, self._tick)
-        self.load()
+        # The first load (signing in is CPU work in this event loop) starts once the
+        # loading state is on screen, so the first frame does not wait for it.
+        self.call_after_refresh(self.load)
 
     # -- loading ------------------------------------------------------------------------
 
