@@ -9,7 +9,8 @@ responsive while the sandbox works.
 Protocol, one JSON object per stdout line (stdin is only watched for EOF):
 
     {"event": "servers", "env": {...}, "unset": [...], "config": "...", "temp_dir": "..."}
-    {"event": "seeded"}                       or {"event": "failed", "error": "..."}
+    {"event": "seeded"}
+    or, instead of either, {"event": "failed", "error": "...", "exit_code": N (optional)}
 
 The sandbox stops (servers down, temp files removed) when stdin closes, i.e. when
 the parent exits or dies, and on SIGTERM, SIGHUP or SIGINT.
@@ -57,11 +58,16 @@ def main() -> None:
     _stop_on_signals(stop)
     _stop_on_eof(stop)
     gc.disable()  # the world's heap lives until exit: collecting it while it grows is waste
+    from ecstui.errors import EcstuiError
     from ecstui.sandbox.sandbox import Sandbox
 
     sandbox = Sandbox()
     try:
-        sandbox.start_servers()
+        try:
+            sandbox.start_servers()
+        except EcstuiError as error:  # one sentence for the parent to show as it is
+            _say({"event": "failed", "error": error.message, "exit_code": int(error.exit_code)})
+            return
         _say({"event": "servers", "env": sandbox.env, "unset": list(sandbox.unset_env),
               "config": str(sandbox.config_path), "temp_dir": str(sandbox.temp_dir)})
         try:

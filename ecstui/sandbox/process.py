@@ -16,7 +16,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import IO, Any
 
-from ecstui.errors import OperationError
+from ecstui.errors import ExitCode, OperationError, UsageError
 from ecstui.sandbox.envvars import EnvPatch
 
 SERVERS_TIMEOUT = 60.0  # a cold first import of moto on a slow disk takes a few seconds
@@ -26,7 +26,8 @@ STOP_TIMEOUT = 10.0
 class SandboxProcess:
     """Start with `start()`, wait for `servers()`, then `seeded` completes; `stop()` always."""
 
-    def __init__(self) -> None:
+    def __init__(self, argv: list[str] | None = None) -> None:
+        self._argv = argv or [sys.executable, "-m", "ecstui.sandbox.child"]
         self._child: subprocess.Popen[str] | None = None
         self._stderr: IO[bytes] | None = None
         self._seed_watch: threading.Thread | None = None
@@ -40,7 +41,7 @@ class SandboxProcess:
         """Spawn the child; returns at once (the servers come up meanwhile)."""
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
         self._child = subprocess.Popen(
-            [sys.executable, "-m", "ecstui.sandbox.child"],
+            self._argv,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
@@ -49,6 +50,8 @@ class SandboxProcess:
     def servers(self) -> SandboxProcess:
         """Block until the child's servers are up and its files written."""
         message = self._read(SERVERS_TIMEOUT)
+        if message.get("event") == "failed" and message.get("exit_code") == ExitCode.USAGE:
+            raise UsageError(str(message["error"]))  # e.g. moto is not installed
         if message.get("event") != "servers":
             raise OperationError(self._failure("did not start", message))
         self.env = dict(message["env"])
@@ -102,16 +105,17 @@ class SandboxProcess:
         child = self._child
         if child is None or child.stdout is None:
             raise OperationError("The demo sandbox is not running.")
-        line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(child.stdout.readline()),  # type: ignore[union-attr]
+        found: list[dict[str, Any]] = []
+        reader = threading.Thread(target=lambda: found.append(_next_message(child.stdout)),  # type: ignore[arg-type]
                                   daemon=True)
         reader.start()
         reader.join(timeout)
-        if not line and reader.is_alive():
+        if not found and reader.is_alive():
             raise OperationError(f"The demo sandbox did not start within {timeout:.0f} s.")
-        if not line or not line[0]:
-            return {"event": "exited", "error": self._stderr_tail()}
-        return dict(json.loads(line[0]))
+        message = found[0] if found else {"event": "exited"}
+        if message["event"] == "exited":
+            message["error"] = self._stderr_tail()
+        return message
 
     def _failure(self, what: str, message: dict[str, Any]) -> str:
         detail = message.get("error") or self._stderr_tail() or "no message"
@@ -123,3 +127,13 @@ class SandboxProcess:
         self._stderr.seek(0)
         lines = self._stderr.read().decode(errors="replace").strip().splitlines()
         return lines[-1] if lines else ""
+
+
+def _next_message(stream: IO[str]) -> dict[str, Any]:
+    """The next protocol line; anything else a library printed on stdout is skipped."""
+    for line in stream:
+        with contextlib.suppress(ValueError):
+            message = json.loads(line)
+            if isinstance(message, dict) and "event" in message:
+                return message
+    return {"event": "exited"}

@@ -17,6 +17,13 @@ from ecstui.sandbox.seed import SeededService, seed_environment
 
 def start_moto_server() -> tuple[Any, str]:
     """moto's threaded server on a free loopback port, with ecstui's patches: (server, url)."""
+    try:
+        import moto  # noqa: F401
+    except ImportError as error:
+        from ecstui.errors import UsageError
+
+        raise UsageError("The sandbox needs moto, which is not installed: run "
+                         "`pip install 'ecstui[demo]'` (or `make demo` in a checkout).") from error
     # werkzeug logs every request on stderr: it would scribble over the TUI.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     from ecstui.sandbox import loaders, patches

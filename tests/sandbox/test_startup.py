@@ -147,6 +147,35 @@ def test_the_sandbox_child_stops_when_the_tui_process_dies() -> None:
     assert not Path(str(seen["tmp"])).exists() and not port_open(seen["url"])
 
 
+WITHOUT_MOTO = "import sys; sys.modules['moto'] = None\n"  # `import moto` now fails
+
+
+def test_without_moto_the_demo_says_what_to_install() -> None:
+    """Both demo paths: a one-shot command (in-process) and the TUI's child process."""
+    from ecstui.errors import UsageError
+    from ecstui.sandbox.process import SandboxProcess
+
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_MOTO + "from ecstui.cli.main import main\n"
+         "raise SystemExit(main(['--demo', 'status']))"],
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'ecstui[demo]'" in done.stderr and "Traceback" not in done.stderr
+
+    child = SandboxProcess([sys.executable, "-c", WITHOUT_MOTO + "import runpy\n"
+                            "runpy.run_module('ecstui.sandbox.child', run_name='__main__')"])
+    try:
+        child.start()
+        try:
+            child.servers()
+        except UsageError as error:
+            assert "pip install 'ecstui[demo]'" in error.message
+        else:
+            raise AssertionError("the child started without moto")
+    finally:
+        child.stop()
+
+
 def _state(pid: int) -> str:
     """The process's state letter; "Z" also when it no longer exists."""
     try:
