@@ -1,8 +1,9 @@
 """Launch the TUI on the demo world headless and report when the main screen has data.
 
 Run as a child process by benchmarks/startup.py: the same path as `ecstui --demo`
-(run_in_demo starts the sandbox, then the app loads the inventory), with the app
-headless, exiting after the first inventory is painted. Prints one JSON line.
+(run_in_demo starts the sandbox's child process and preloads the TUI, then the app
+loads the inventory), with the app headless, exiting after the first inventory is
+painted. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -56,7 +57,9 @@ def main() -> int:
                     **({"ready": timed_wait} if wait else {}))
         return int(app.run(headless=True, size=(150, 40)) or 0)
 
-    return run_in_demo(run, argparse.Namespace(config=None, command="tui"))
+    from ecstui.cli.commands.tui import preload
+
+    return run_in_demo(run, argparse.Namespace(config=None, command="tui"), preload=preload)
 
 
 if __name__ == "__main__":
