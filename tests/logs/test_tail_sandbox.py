@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -30,13 +30,20 @@ async def workspace(sandbox) -> AsyncIterator[Workspace]:  # type: ignore[no-unt
     await ws.close()
 
 
-async def collect(updates: AsyncIterator[TailUpdate], seconds: float) -> list[TailUpdate]:
-    """Everything the tail yields for `seconds`, then the tail is closed."""
+async def collect(
+    updates: AsyncIterator[TailUpdate],
+    seconds: float,
+    until: Callable[[list[TailUpdate]], bool] | None = None,
+) -> list[TailUpdate]:
+    """Everything the tail yields for `seconds` (or until `until(got)` holds), then the
+    tail is closed. `until` keeps a loaded machine from failing a test that only waits."""
     got: list[TailUpdate] = []
 
     async def run() -> None:
         async for update in updates:
             got.append(update)
+            if until is not None and until(got):
+                return
 
     task = asyncio.create_task(run())
     done, _ = await asyncio.wait({task}, timeout=seconds)
@@ -45,7 +52,7 @@ async def collect(updates: AsyncIterator[TailUpdate], seconds: float) -> list[Ta
     else:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        await updates.aclose()  # type: ignore[attr-defined]
+    await updates.aclose()  # type: ignore[attr-defined]
     return got
 
 
@@ -153,7 +160,8 @@ async def test_polling_takes_over_when_live_tail_is_refused(  # type: ignore[no-
     tail = LogTail(LogsGateway(session), lambda: _const(plan),
                    TailOptions(since=timedelta(seconds=30), **FAST))
     try:
-        got = await collect(tail.updates(), 3.0)
+        got = await collect(tail.updates(), 10.0, until=lambda got: bool(
+            [e for e in lines(got) if e.timestamp.timestamp() > started]))
     finally:
         await session.close()
     reasons = [r for m, r in modes(got) if m == "polling"]
@@ -171,7 +179,8 @@ async def test_lines_keep_coming_while_the_sdk_retries_a_refused_live_tail(  # t
     service = await find_service(workspace, "my-app", "prod")
     started = time.time()
     tail = open_service_tail(workspace, service, TailOptions(since=timedelta(seconds=30), **FAST))
-    got = await collect(tail.updates(), 3.0)
+    got = await collect(tail.updates(), 10.0, until=lambda got: bool(
+        [e for e in lines(got) if e.timestamp.timestamp() > started]))
     assert ("polling", "connecting to Live Tail") in modes(got)
     assert [e for e in lines(got) if e.timestamp.timestamp() > started]
 
