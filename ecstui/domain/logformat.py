@@ -95,15 +95,16 @@ def json_line(event: LogEvent) -> str:
     )
 
 
-def parse_since(text: str) -> timedelta:
-    """`90s`, `10m`, `2h`, `1d`, `1h30m` -> timedelta; a clear UsageError otherwise."""
+def parse_since(text: str, what: str = "--since") -> timedelta:
+    """`90s`, `10m`, `2h`, `1d`, `1h30m` -> timedelta; a clear UsageError otherwise,
+    naming the value as `what` (the CLI's flag, or the TUI's prompt)."""
     cleaned = text.strip().lower()
     matches = list(_DURATION.finditer(cleaned))
     if not matches or "".join(m.group(0) for m in matches).replace(" ", "") != cleaned.replace(
         " ", ""
     ):
         raise UsageError(
-            f"--since {text!r} is not a duration; use a number and a unit, e.g. 90s, 10m, 2h, 1d."
+            f"{what} {text!r} is not a duration; use a number and a unit, e.g. 90s, 10m, 2h, 1d."
         )
     total = timedelta()
     try:
@@ -112,9 +113,9 @@ def parse_since(text: str) -> timedelta:
     except OverflowError:  # e.g. 99999999999d: larger than timedelta can hold
         total = timedelta.max
     if total <= timedelta(0):
-        raise UsageError(f"--since {text!r} must be longer than zero, e.g. 5m.")
+        raise UsageError(f"{what} {text!r} must be longer than zero, e.g. 5m.")
     if total > timedelta(days=30):
-        raise UsageError(f"--since {text!r} reaches back too far; use at most 30d.")
+        raise UsageError(f"{what} {text!r} reaches back too far; use at most 30d.")
     return total
 
 

@@ -133,6 +133,12 @@ async def test_last_n_minutes_restarts_with_that_window() -> None:
         await pilot.press("m", "3", "0", "enter")
         await settle(pilot)
         assert tail.calls[-1].since.total_seconds() == 1800
+        await pilot.press("m", *"soon", "enter")  # a bad window keeps the tail as it is
+        await settle(pilot)
+        assert tail.calls[-1].since.total_seconds() == 1800
+        messages = [n.message for n in app._notifications]
+        assert "The time window 'soon' is not a duration; use a number and a unit, e.g. 90s, " \
+               "10m, 2h, 1d." in messages and not any("--since" in m for m in messages)
 
 
 async def test_save_writes_what_is_shown(tmp_path: Path) -> None:

@@ -265,7 +265,8 @@ class LogsScreen(Screen[None]):
         if not value:
             return
         try:
-            self.since = parse_since(value if not value.strip().isdigit() else f"{value}m")
+            self.since = parse_since(value if not value.strip().isdigit() else f"{value}m",
+                                     what="The time window")
         except EcstuiError as error:
             self.notify(error.message, title="Time window", severity="error")
             return
