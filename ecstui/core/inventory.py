@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ecstui.domain.images import ImageRef
+from ecstui.core.inventory_images import enrich_definition, enrich_task, resolve_tags
 from ecstui.domain.inventory import EnvironmentInventory, Inventory, Service
-from ecstui.domain.models import CallerIdentity, ContainerDefinition, Task, TaskDefinition
+from ecstui.domain.models import CallerIdentity, Task, TaskDefinition
 from ecstui.errors import EcstuiError, NotFoundError
 from ecstui.gateways.aws.ecr import EcrGateway, ecr_gateway
 from ecstui.gateways.aws.ecs import (
@@ -207,7 +207,7 @@ async def _cluster(
         wanted |= {r["taskDefinition"] for r in raws
                    if _needs_definition(settings, r, by_service.get(r["serviceName"], []))}
     definitions = await ecs.task_definitions(sorted(wanted))
-    await _resolve_tags(ecr, definitions.values(), all_tasks)
+    await resolve_tags(ecr, definitions.values(), all_tasks)
     return [
         _service(settings, environment, cluster, raw, definitions, tasks_of, ecr)
         for raw in raws
@@ -250,60 +250,6 @@ def _group_tasks(raws: Sequence[dict[str, Any]], tasks: Sequence[Task]) -> dict[
     return grouped
 
 
-async def _resolve_tags(
-    ecr: EcrGateway, definitions: Iterable[TaskDefinition], tasks: Iterable[Task]
-) -> None:
-    """Look up the tags of digests whose git SHA is not already in a tag."""
-    images = [c.image for d in definitions for c in d.containers]
-    images += [i for t in tasks for c in t.containers for i in (c.image, c.declared) if i]
-    unknown = [i for i in images if i.digest and i.sha is None and i.registry_account]
-    if not unknown:
-        return
-    try:
-        await ecr.tags_of(unknown)
-    except EcstuiError:
-        return  # the SHA stays unknown; the digest still identifies the image
-
-
-def _with_sha(ecr: EcrGateway, image: ImageRef) -> ImageRef:
-    if image.sha is None and image.digest:
-        sha = ecr.sha_of(image)
-        if sha:
-            return image.with_tag(sha)
-    return image
-
-
-def _enrich_definition(
-    ecr: EcrGateway, definition: TaskDefinition | None
-) -> TaskDefinition | None:
-    if definition is None:
-        return None
-    containers = tuple(
-        dataclasses.replace(c, image=_with_sha(ecr, c.image)) if c.image.digest else c
-        for c in definition.containers
-    )
-    if containers == definition.containers:
-        return definition
-    return dataclasses.replace(definition, containers=containers)
-
-
-def _enrich_task(ecr: EcrGateway, task: Task, definition: TaskDefinition | None) -> Task:
-    """Fill in what DescribeTasks left out: the image string and the SHA of a digest."""
-    runs = []
-    for run in task.containers:
-        image = run.image
-        declared: ContainerDefinition | None = None
-        if definition is not None:
-            declared = definition.container(run.name)
-        if not image.repository and declared is not None:
-            image = declared.image.with_digest(image.digest or declared.image.digest)
-        elif image.tag is None and declared is not None and declared.image.sha:
-            image = image.with_tag(declared.image.tag)
-        named = _with_sha(ecr, run.declared) if run.declared else None
-        runs.append(dataclasses.replace(run, image=_with_sha(ecr, image), declared=named))
-    return dataclasses.replace(task, containers=tuple(runs))
-
-
 def _service(
     settings: Settings,
     environment: str,
@@ -321,7 +267,7 @@ def _service(
         reverse=True,
     )[:STOPPED_TASKS_KEPT]
     enriched = tuple(
-        _enrich_task(ecr, t, definitions.get(t.task_definition_arn)) for t in running + stopped
+        enrich_task(ecr, t, definitions.get(t.task_definition_arn)) for t in running + stopped
     )
     return Service(
         environment=environment,
@@ -332,7 +278,7 @@ def _service(
         desired_count=raw.get("desiredCount", 0),
         running_count=raw.get("runningCount", 0),
         pending_count=raw.get("pendingCount", 0),
-        task_definition=_enrich_definition(ecr, definitions.get(raw["taskDefinition"])),
+        task_definition=enrich_definition(ecr, definitions.get(raw["taskDefinition"])),
         task_definition_arn=raw["taskDefinition"],
         deployments=deployments_from_api(raw),
         tasks=enriched,
