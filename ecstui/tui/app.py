@@ -33,6 +33,13 @@ Clock = Callable[[], datetime]
 REFRESH_SECONDS = 10.0
 
 
+def preload_screens() -> None:
+    """Import the first screen and the inventory core now (the app imports them on first
+    use): `--demo` does it while its sandbox starts on the other core."""
+    import ecstui.core.inventory  # noqa: F401
+    import ecstui.tui.screens.main  # noqa: F401
+
+
 class EcstuiApp(App[int]):
     """ecstui's terminal UI."""
 

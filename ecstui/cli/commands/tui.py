@@ -17,11 +17,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def preload() -> None:
     """Import the TUI, its first screen and the inventory's SDK stack ahead of time:
     `--demo` does it while its sandbox starts in a child process, on the other core."""
-    import ecstui.core.inventory  # noqa: F401
-    import ecstui.tui.app  # noqa: F401
-    import ecstui.tui.screens.main  # noqa: F401
     from ecstui.core.workspace import Workspace
+    from ecstui.tui.app import preload_screens
 
+    preload_screens()
     Workspace.preload()
 
 
