@@ -190,7 +190,10 @@ async def _cluster(
     async def described() -> list[dict[str, Any]]:
         names = [only] if only else await ecs.list_services(cluster)
         raws = await ecs.describe_services(cluster, names) if names else []
-        return [r for r in raws if r.get("status", "ACTIVE") == "ACTIVE"]
+        raws = [r for r in raws if r.get("status", "ACTIVE") == "ACTIVE"]
+        if only:  # fetched beside the task branch (cached by ARN for the lookup below)
+            await ecs.task_definitions(a for r in raws for a in _revisions_of(r))
+        return raws
 
     async def tasks(status: str) -> list[Task]:
         arns = await ecs.list_tasks(cluster, status, service=only)
