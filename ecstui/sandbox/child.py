@@ -18,6 +18,7 @@ the parent exits or dies, and on SIGTERM, SIGHUP or SIGINT.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -84,7 +85,8 @@ def main() -> None:
         pass  # the parent went away first
     finally:
         sandbox.stop_before_exit()
-    sys.stdout.flush()
+    with contextlib.suppress(OSError):  # a parent gone away leaves a broken pipe
+        sys.stdout.flush()
     os._exit(0)  # the servers' daemon threads go with the process
 
 
