@@ -65,11 +65,11 @@ def terminal_launches() -> list[str]:
         "",
         "For comparison, the same measurement alternated launch by launch with the code "
         "of commit e0a9602 (the sandbox in the TUI's own process, seeded in a thread) on "
-        "2026-11-28, load average < 1, 6 launches each: first frame 1.55 s, whole world "
-        "2.25 s, quit 0.52 s, against 1.16 s, 1.59 s and 0.44 s for this code (sandbox in "
-        "a child process, SDKs preloaded while it starts, first load after the first "
-        "frame). The first version (8849a51: the TUI opened only after the whole sandbox "
-        "had started) took 3.53 s and 4.22 s.",
+        "2026-11-28 12:01 UTC, load average ~1, 6 launches each: first frame 1.69 s, whole "
+        "world 2.39 s, quit 0.52 s, against 1.24 s, 1.71 s and 0.27 s for this code "
+        "(sandbox in a child process, SDKs preloaded while it starts, first load after the "
+        "first frame, heap frozen at exit). The first version (8849a51: the TUI opened only "
+        "after the whole sandbox had started) took 3.53 s and 4.22 s.",
         "",
         "What bounds it on this 2-core machine (traced with timestamps, 2026-11-28): both "
         "cores are busy until the world is seeded. The sandbox child imports moto (~0.5 s, "
