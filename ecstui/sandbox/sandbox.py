@@ -4,7 +4,7 @@ Public API (stable; other parts of ecstui and the tests stand on it):
 
     with Sandbox() as sandbox:          # start(): moto server, files, seed, lifecycle
         sandbox.start_servers()         # (or in two steps: servers and files, then
-        sandbox.seed()                  #  the world; start_seeding() runs seed() in a thread)
+        sandbox.seed()                  #  the world, background threads included)
         sandbox.moto_url                # http://127.0.0.1:PORT
         sandbox.config_path             # the ecstui.toml naming the world's profiles
         sandbox.env                     # {var: value} to set for an ecstui process
@@ -26,7 +26,8 @@ profile), so `env` only holds variables to set, and `unset_env` lists those to r
 Components start in `start()` in order: moto, then the optional ones (the GitHub
 half plugs in at `_start_github`, its URL lands in `[github] api_url`), then the
 written files (`start_servers()`), the seed and the background threads (`seed()`).
-`stop()` undoes all of it (waiting for a seed still running in its thread).
+`stop()` undoes all of it; `stop_before_exit()` is the short form for a process about
+to exit (the `--demo` TUI's sandbox child, ecstui/sandbox/child.py).
 The parts live beside it: envvars.py (a process's env), sessions.py (the sandbox's own
 boto3 sessions), seeding.py (moto's server, the seed, the background components).
 
@@ -44,7 +45,6 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +82,6 @@ class Sandbox:
         self._lock = threading.Lock()
         self._owner: Sandbox | None = None  # set when sharing another sandbox's world
         self._clean_at = -1  # patches.MUTATIONS when the world was last (re)seeded
-        self._seeding: ThreadPoolExecutor | None = None  # start_seeding()'s thread
-        self._seeded_future: Future[Sandbox] | None = None
 
     # -- lifecycle of the sandbox itself -------------------------------------------------
 
@@ -127,8 +125,6 @@ class Sandbox:
         each): MOTO_EC2_LOAD_DEFAULT_AMIS=false while seeding, unless the process set it.
         """
         if self._owner is not None:
-            if self._owner._seeded_future is not None:
-                self._owner._seeded_future.result()  # the owner may still be seeding
             return self
         if self.seeded:
             return self
@@ -142,15 +138,6 @@ class Sandbox:
             self._start_background()
             self._clean_at = patches.MUTATIONS.count
         return self
-
-    def start_seeding(self) -> Future[Sandbox]:
-        """`seed()` in a thread, so a TUI can open while the world is seeded; `stop()`
-        waits for it. The future's result is this sandbox, or the seed's exception."""
-        if self._seeding is None:
-            self._seeding = ThreadPoolExecutor(1, thread_name_prefix="sandbox-seed")
-            self._seeded_future = self._seeding.submit(self.seed)
-        assert self._seeded_future is not None
-        return self._seeded_future
 
     @contextlib.contextmanager
     def _stop_on_error(self) -> Iterator[None]:
@@ -170,10 +157,6 @@ class Sandbox:
 
     def stop(self) -> None:
         global _OWNER
-        if self._seeding is not None:
-            # A seed still running is let finish (~1 s): it holds moto's lock and clients.
-            seeding, self._seeding = self._seeding, None
-            seeding.shutdown(wait=True)
         for patch in reversed(self._env_patches):
             patch.restore()
         self._env_patches.clear()
