@@ -18,7 +18,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ecstui.core.inventory_images import enrich_definition, enrich_task, resolve_tags
-from ecstui.domain.inventory import EnvironmentInventory, Inventory, Service
+from ecstui.domain.inventory import (
+    EnvironmentInventory,
+    Inventory,
+    Service,
+    app_run_on_revision,
+)
 from ecstui.domain.models import CallerIdentity, Task, TaskDefinition
 from ecstui.errors import EcstuiError, NotFoundError
 from ecstui.gateways.aws.ecr import EcrGateway, ecr_gateway
@@ -225,13 +230,8 @@ def _revisions_of(raw: dict[str, Any]) -> list[str]:
 
 def _needs_definition(settings: Settings, raw: dict[str, Any], tasks: list[Task]) -> bool:
     """No task on the service's current revision says which image that revision names."""
-    probe = Service(
-        environment="", cluster="", name=raw["serviceName"], arn="", status="",
-        desired_count=0, running_count=0, pending_count=0, task_definition=None,
-        tasks=tuple(tasks), app_container=settings.service(raw["serviceName"]).container,
-        task_definition_arn=raw["taskDefinition"],
-    )
-    return not probe.definition_known
+    container = settings.service(raw["serviceName"]).container
+    return app_run_on_revision(tasks, raw["taskDefinition"], container) is None
 
 
 def _lacks_image(task: Task) -> bool:

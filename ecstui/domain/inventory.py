@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,6 +18,26 @@ from ecstui.domain.models import (
     family_of,
     revision_of,
 )
+
+
+def app_run_on_revision(
+    tasks: Iterable[Task], task_definition_arn: str, app_container: str | None
+) -> ContainerRun | None:
+    """The app container of a task on that revision, when one says what the revision
+    defines (DescribeTasks reports the image string the definition names); None when the
+    task definition itself is needed to know."""
+    for task in tasks:
+        if task.task_definition_arn != task_definition_arn:
+            continue
+        if app_container:
+            run = task.container(app_container)
+        elif len(task.containers) == 1:
+            run = task.containers[0]
+        else:
+            continue  # which container is "the app" needs the definition's essentials
+        if run is not None and run.declared is not None:
+            return run
+    return None
 
 
 @dataclass(frozen=True)
@@ -70,25 +91,7 @@ class Service:
         return f"{self.family}:{self.revision}"
 
     def _current_run(self) -> ContainerRun | None:
-        """The app container of a task on the current revision: it shows what the
-        revision defines (DescribeTasks reports the image string the definition names)."""
-        for task in self.tasks:
-            if task.task_definition_arn != self.task_definition_arn:
-                continue
-            if self.app_container:
-                run = task.container(self.app_container)
-            elif len(task.containers) == 1:
-                run = task.containers[0]
-            else:
-                continue  # which container is "the app" needs the definition's essentials
-            if run is not None and run.declared is not None:
-                return run
-        return None
-
-    @property
-    def definition_known(self) -> bool:
-        """Whether the defined image and container are known without the definition."""
-        return self.task_definition is not None or self._current_run() is not None
+        return app_run_on_revision(self.tasks, self.task_definition_arn, self.app_container)
 
     @property
     def primary(self) -> Deployment | None:
