@@ -105,14 +105,20 @@ class SandboxProcess:
         child = self._child
         if child is None or child.stdout is None:
             raise OperationError("The demo sandbox is not running.")
-        found: list[dict[str, Any]] = []
-        reader = threading.Thread(target=lambda: found.append(_next_message(child.stdout)),  # type: ignore[arg-type]
-                                  daemon=True)
-        reader.start()
-        reader.join(timeout)
-        if not found and reader.is_alive():
-            raise OperationError(f"The demo sandbox did not start within {timeout:.0f} s.")
-        message = found[0] if found else {"event": "exited"}
+        stdout = child.stdout
+        if timeout is None:  # the seed watch: a thread of its own already
+            message = _next_message(stdout)
+        else:  # a pipe read cannot time out: read in a thread, give up on it at `timeout`
+            found: list[dict[str, Any]] = []
+            reader = threading.Thread(target=lambda: found.append(_next_message(stdout)),
+                                      daemon=True)
+            reader.start()
+            reader.join(timeout)
+            if not found:
+                raise OperationError(
+                    f"The demo sandbox did not start within {timeout:.0f} s; run "
+                    "`ecstui sandbox` to see what it does.")
+            message = found[0]
         if message["event"] == "exited":
             message["error"] = self._stderr_tail()
         return message

@@ -176,6 +176,29 @@ def test_without_moto_the_demo_says_what_to_install() -> None:
         child.stop()
 
 
+def test_a_sandbox_child_that_dies_or_hangs_is_one_sentence(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ecstui.errors import OperationError
+    from ecstui.sandbox import process
+    from ecstui.sandbox.process import SandboxProcess
+
+    crashed = SandboxProcess([sys.executable, "-c", "print('not json'); "
+                              "raise SystemExit('port 4566 is taken')"])
+    hung = SandboxProcess([sys.executable, "-c", "import sys; sys.stdin.read()"])  # silent
+    monkeypatch.setattr(process, "SERVERS_TIMEOUT", 0.5)
+    for child, expected in ((crashed, "The demo sandbox did not start (port 4566 is taken)"),
+                            (hung, "The demo sandbox did not start within 0 s")):
+        try:
+            child.start()
+            try:
+                child.servers()
+            except OperationError as error:
+                assert error.message.startswith(expected), error.message
+            else:
+                raise AssertionError("servers() returned without a sandbox")
+        finally:
+            child.stop()
+
+
 def _state(pid: int) -> str:
     """The process's state letter; "Z" also when it no longer exists."""
     try:
