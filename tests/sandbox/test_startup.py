@@ -1,5 +1,7 @@
 """Fast start-up: the TUI opens while the world is seeded, and what makes the seed cheap.
 
+- one-shot `--demo` commands run the sandbox in-process and tear it all down, also on
+  Ctrl+C.
 - `--demo tui` runs the sandbox in a child process (the TUI's process never loads moto),
   hands the command `args.wait_for_world`, and the child seeds while the TUI opens;
   quitting, Ctrl+C, or the TUI's process dying, before or after the seed, tears the
@@ -58,8 +60,14 @@ def run(args):
     seen["preloaded"] = "PRELOADED" in os.environ
     if MODE == "quit-early":
         return 0
+    if COMMAND != "tui":  # a one-shot command: the world is there, in this process
+        account = boto3.Session(profile_name="sandbox-prod").client("sts").get_caller_identity()
+        seen["account"] = account["Account"]
+        seen["threads_inside"] = len(threading.enumerate())
     if MODE == "interrupt":
         raise KeyboardInterrupt
+    if COMMAND != "tui":
+        return 0
     asyncio.run(args.wait_for_world())
     if MODE == "die":  # after the seed: the child has nothing left to write to us
         print(json.dumps(seen), flush=True)
@@ -72,7 +80,7 @@ def run(args):
     return 0
 
 try:
-    seen["rc"] = run_in_demo(run, argparse.Namespace(config=None, command="tui"),
+    seen["rc"] = run_in_demo(run, argparse.Namespace(config=None, command=COMMAND),
                              preload=lambda: os.environ.update(PRELOADED="1"))
 except KeyboardInterrupt:
     seen["rc"] = "interrupted"
@@ -84,8 +92,9 @@ print(json.dumps(seen))
 '''
 
 
-def run_demo(mode: str) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-c", f"MODE = {mode!r}\n" + SCRIPT],
+def run_demo(mode: str, command: str = "tui") -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", f"MODE, COMMAND = {mode!r}, {command!r}\n"
+                           + SCRIPT],
                           capture_output=True, text=True, timeout=90)
     assert done.returncode == 0, done.stderr + done.stdout
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -126,10 +135,24 @@ def test_ctrl_c_in_the_tui_tears_the_sandbox_down() -> None:
     assert_torn_down(seen)
 
 
+def test_a_one_shot_demo_command_tears_everything_down() -> None:
+    seen = run_demo("ok", command="status")
+    assert seen["rc"] == 0 and seen["account"] == "222222222222"
+    assert seen["children"] == []  # one-shot commands keep the sandbox in-process
+    assert seen["threads_inside"] > 1  # the server, lifecycle and log writer did run
+    assert_torn_down(seen)
+
+
+def test_a_one_shot_demo_command_interrupted_still_tears_down() -> None:
+    seen = run_demo("interrupt", command="status")
+    assert seen["rc"] == "interrupted"
+    assert_torn_down(seen)
+
+
 def test_the_sandbox_child_stops_when_the_tui_process_dies() -> None:
     """A TUI killed outright (SIGKILL runs no cleanup) leaves no sandbox behind: the
     child sees its stdin close and stops itself."""
-    parent = subprocess.Popen([sys.executable, "-c", "MODE = 'die'\n" + SCRIPT],
+    parent = subprocess.Popen([sys.executable, "-c", "MODE, COMMAND = 'die', 'tui'\n" + SCRIPT],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         seen = json.loads(parent.stdout.readline())  # type: ignore[union-attr]
