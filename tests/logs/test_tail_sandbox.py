@@ -159,9 +159,13 @@ async def test_polling_takes_over_when_live_tail_is_refused(  # type: ignore[no-
     started = time.time()
     tail = LogTail(LogsGateway(session), lambda: _const(plan),
                    TailOptions(since=timedelta(seconds=30), **FAST))
+    def refused_then_polled(got: list[TailUpdate]) -> bool:
+        refused = any(m == "polling" and "too many Live Tail sessions" in r
+                      for m, r in modes(got))
+        return refused and any(e.timestamp.timestamp() > started for e in lines(got))
+
     try:
-        got = await collect(tail.updates(), 10.0, until=lambda got: bool(
-            [e for e in lines(got) if e.timestamp.timestamp() > started]))
+        got = await collect(tail.updates(), 10.0, until=refused_then_polled)
     finally:
         await session.close()
     reasons = [r for m, r in modes(got) if m == "polling"]
@@ -179,8 +183,9 @@ async def test_lines_keep_coming_while_the_sdk_retries_a_refused_live_tail(  # t
     service = await find_service(workspace, "my-app", "prod")
     started = time.time()
     tail = open_service_tail(workspace, service, TailOptions(since=timedelta(seconds=30), **FAST))
-    got = await collect(tail.updates(), 10.0, until=lambda got: bool(
-        [e for e in lines(got) if e.timestamp.timestamp() > started]))
+    got = await collect(tail.updates(), 10.0, until=lambda got: (
+        ("polling", "connecting to Live Tail") in modes(got)
+        and any(e.timestamp.timestamp() > started for e in lines(got))))
     assert ("polling", "connecting to Live Tail") in modes(got)
     assert [e for e in lines(got) if e.timestamp.timestamp() > started]
 
