@@ -82,6 +82,8 @@ async def test_approve_in_the_tui_rolls_prod_to_the_sha(fresh_world) -> None:  #
         await pilot.press("a")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewScreen")
         assert "Approve run" in str(app.screen.query_one("#review-plan").render())
+        # Keys pressed before the dialog's on_mount focuses its input would be lost.
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "review-comment")
         await pilot.press(*"ship it", "enter")
         await wait_for(pilot, lambda: run.status != "waiting")
         await pilot.press("escape")  # back to the main screen, which keeps refreshing

@@ -152,7 +152,7 @@ def test_cli_dry_run_prints_the_dispatch_and_changes_nothing(
 
 async def test_tui_shows_the_same_dispatch_plan_and_rolls_out(fresh_world) -> None:
     from ecstui.tui.screens.change import ConfirmChangeScreen, PromoteOptionsScreen, RolloutScreen
-    from tests.promote.test_tui_change import SIZE, app_on, wait_for
+    from tests.promote.test_tui_change import SIZE, app_on, type_into, wait_for
 
     workspace = configured(fresh_world, promote_via="github-dispatch",
                            promote_workflow="promote.yml")
@@ -169,7 +169,8 @@ async def test_tui_shows_the_same_dispatch_plan_and_rolls_out(fresh_world) -> No
             dispatch_step = next(line for line in plan.render().splitlines()
                                  if "dispatch workflow" in line)
             assert dispatch_step.strip() in text
-            await pilot.press(*"my-app", "enter")
+            assert app.screen.plan.ok, text
+            await type_into(pilot, "#change-name", *"my-app", "enter")
             await wait_for(pilot, lambda: isinstance(app.screen, RolloutScreen))
             change = app.screen.change
             await wait_for(pilot, lambda: change.finished, seconds=60)

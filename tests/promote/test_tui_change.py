@@ -31,6 +31,17 @@ async def wait_for(pilot: Any, predicate: Any, seconds: float = 30.0) -> None:
     raise AssertionError("condition not reached")
 
 
+async def type_into(pilot: Any, selector: str, *keys: str) -> None:
+    """Press `keys` once the input `selector` holds focus.
+
+    A dialog is the app's screen before its `on_mount` has moved focus to its input:
+    keys pressed in between go to whatever the screen focused first, and are lost.
+    """
+    app = pilot.app
+    await wait_for(pilot, lambda: app.focused is not None and app.focused.id == selector[1:])
+    await pilot.press(*keys)
+
+
 def app_on(workspace: Any, service: str = "my-app") -> EcstuiApp:
     return EcstuiApp(workspace, env="prod", service=service, refresh_seconds=60)
 
@@ -52,7 +63,7 @@ async def test_promote_confirmation_needs_the_service_name_then_rolls_out(
         apply = confirm.query_one("#change-apply")
         assert apply.disabled
 
-        await pilot.press(*"my-ap", "enter")  # the wrong name
+        await type_into(pilot, "#change-name", *"my-ap", "enter")  # the wrong name
         await pilot.pause()
         assert app.screen is confirm and apply.disabled
         assert "not 'my-app'" in str(confirm.query_one("#change-hint").render())
@@ -82,7 +93,7 @@ async def test_cancelling_the_confirmation_changes_nothing(fresh_world, workspac
         await pilot.press("R")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmChangeScreen))
         assert "Rollback my-app in prod" in str(app.screen.query_one("#change-title").render())
-        await pilot.press(*"wrong", "enter", "escape")
+        await type_into(pilot, "#change-name", *"wrong", "enter", "escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmChangeScreen))
     assert (prod_service(fresh_world)["taskDefinition"], revisions(fresh_world)) == before
     assert audit.read_records() == []
@@ -110,10 +121,11 @@ async def test_promote_the_broken_image_with_force_and_watch_the_circuit_breaker
         await wait_for(pilot, lambda: app.main_screen.selected_service is not None)
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, PromoteOptionsScreen))
-        await pilot.press(*sha("my-app", 4), "tab", "space", "shift+tab", "enter")
+        await type_into(pilot, "#promote-sha", *sha("my-app", 4), "tab", "space", "shift+tab",
+                        "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmChangeScreen))
         assert "FORCED" in str(app.screen.query_one("#change-plan-text").render())
-        await pilot.press(*"my-app", "enter")
+        await type_into(pilot, "#change-name", *"my-app", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, RolloutScreen))
         rollout = app.screen
         await wait_for(pilot, lambda: rollout.change.finished, seconds=60)
