@@ -6,7 +6,10 @@ with startup lines when a task starts, shutdown lines when it stops and a traceb
 a broken image crashes. New tasks get new streams. It writes straight into moto's
 in-process Logs backend (the same objects the server answers from, under
 `patches.BACKEND_LOCK`): going through HTTP would cost a request per line for no gain.
-Tasks the seed adopted as already running get a few minutes of back-filled history.
+Tasks the seed adopted as already running get a few minutes of back-filled history,
+written at the first tick or by the first Logs request, whichever comes first: not in
+`start()`, where its ~0.07 s of CPU would delay the `--demo` TUI's first inventory (its
+ECS requests wait on the same lock), for lines nobody reads before the first request.
 """
 
 from __future__ import annotations
@@ -35,10 +38,22 @@ class LogWriter(BackgroundThread):
     def __init__(self, sandbox: Any) -> None:
         super().__init__()
         self.sandbox = sandbox
+        self._written = False  # whether the back-fill has run
 
     def start(self) -> None:
-        self.write_once()  # back-fill before anyone looks
+        patches.LOGS_REQUEST_HOOKS.append(self.backfill)  # before anyone looks
         self._start_thread()
+
+    def stop(self) -> None:
+        with patches.BACKEND_LOCK:
+            if self.backfill in patches.LOGS_REQUEST_HOOKS:
+                patches.LOGS_REQUEST_HOOKS.remove(self.backfill)
+        super().stop()
+
+    def backfill(self) -> None:
+        """The first write (every running task's recent history), unless it has run."""
+        if not self._written:
+            self.write_once()
 
     def reseeded(self) -> None:
         """Called by Sandbox.reset() while still paused: back-fill the new world now."""
@@ -56,6 +71,7 @@ class LogWriter(BackgroundThread):
         with patches.BACKEND_LOCK:
             if self._paused and not force:
                 return
+            self._written = True
             t = now()
             for backend in ecs_backends_in_use():
                 for service in list(backend.services.values()):

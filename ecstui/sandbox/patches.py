@@ -6,6 +6,7 @@ names the documented behaviour it restores:
 1. Lock: every ECS, ECR and CloudWatch Logs request runs under `BACKEND_LOCK`, which the
    lifecycle and log writer threads also hold while they change moto's models, so a
    request never sees a half-made deployment (or a dict changing size mid-iteration).
+   `LOGS_REQUEST_HOOKS` run first for a Logs request (the log writer's back-fill).
 2. CreateService keeps `deploymentConfiguration` (circuit breaker, min/max percent),
    `enableECSManagedTags`, `enableExecuteCommand` and `healthCheckGracePeriodSeconds`;
    moto drops them. DescribeServices returns them, as AWS does.
@@ -18,6 +19,9 @@ names the documented behaviour it restores:
 5. The service deployment APIs (ListServiceDeployments, DescribeServiceDeployments,
    DescribeServiceRevisions, StopServiceDeployment) are served from the lifecycle's
    records; see servicedeployments.py.
+7. Speed only, no behaviour: moto's server routes every request by listing its own
+   package folder (`list_of_moto_modules`, ~180 `stat` calls, ~1 ms a request); the
+   listing is read once, since the installed package does not change while it serves.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class _Counter:
 
 MUTATIONS = _Counter()
 UPDATE_SERVICE_HOOKS: list[Callable[[Any, dict[str, Any]], None]] = []
+LOGS_REQUEST_HOOKS: list[Callable[[], None]] = []
 _installed = False
 
 KEPT_ON_CREATE = {
@@ -58,12 +63,14 @@ def install() -> None:
     from moto.ecs.responses import EC2ContainerServiceResponse
     from moto.logs.responses import LogsResponse
 
-    for response_class in (EC2ContainerServiceResponse, LogsResponse, ECRResponse):
+    for response_class in (EC2ContainerServiceResponse, ECRResponse):
         _lock_requests(response_class)
+    _lock_requests(LogsResponse, LOGS_REQUEST_HOOKS)
     _keep_create_service_fields(EC2ContainerServiceResponse)
     _hook_update_service(EC2ContainerServiceBackend)
     _filter_list_tasks(EC2ContainerServiceBackend)
     _stamp_registrations(EC2ContainerServiceBackend)
+    _cache_module_listing()
     from ecstui.sandbox import servicedeployments
 
     servicedeployments.install(EC2ContainerServiceResponse)
@@ -73,11 +80,13 @@ def install() -> None:
     _installed = True
 
 
-def _lock_requests(response_class: Any) -> None:
+def _lock_requests(response_class: Any, hooks: list[Callable[[], None]] | None = None) -> None:
     original = response_class.call_action
 
     def call_action(self: Any) -> Any:
         with BACKEND_LOCK:
+            for hook in hooks or ():
+                hook()
             if not self._get_action().startswith(READ_ONLY_PREFIXES):
                 MUTATIONS.count += 1
             return original(self)
@@ -157,6 +166,13 @@ def _stamp_registrations(backend_class: Any) -> None:
         return definition
 
     backend_class.register_task_definition = register_task_definition
+
+
+def _cache_module_listing() -> None:
+    import moto.backends
+
+    modules = tuple(moto.backends.list_of_moto_modules())
+    moto.backends.list_of_moto_modules = lambda: modules
 
 
 def reset_backends(account_ids: list[str], region: str | None = None) -> None:

@@ -55,3 +55,36 @@ def test_new_tasks_get_new_streams_and_crashes_log_a_traceback(fresh_world) -> N
     assert "Traceback (most recent call last):\n" in crashes[0]["message"]
     assert crashes[0]["logStreamName"] not in before
     assert crashes[0]["logStreamName"].startswith("ecs/app/")
+
+
+BACKFILL_ON_FIRST_READ = r'''
+import json, time
+from ecstui.sandbox import logwriter
+logwriter.TICK = 3600.0  # no tick during the test: only a Logs request can back-fill
+from ecstui.sandbox.sandbox import Sandbox
+from moto.logs.models import logs_backends
+from ecstui.sandbox import world
+
+with Sandbox() as sandbox:
+    backend = logs_backends[world.PRE_PROD.account_id][world.REGION]
+    written = sum(len(s.events) for s in backend.groups["/ecs/orders"].streams.values())
+    now_ms = int(time.time() * 1000)
+    logs = sandbox.client("pre-prod", "logs")
+    old = logs.filter_log_events(logGroupName="/ecs/orders", endTime=now_ms - 120_000)
+    print(json.dumps({"written_at_seed": written, "old": len(old["events"])}))
+'''
+
+
+def test_the_back_fill_waits_for_the_first_logs_request() -> None:
+    """Seeding leaves the back-fill out (the `--demo` TUI's first inventory does not wait
+    for it), and the first Logs request still finds minutes of history."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", BACKFILL_ON_FIRST_READ], capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["written_at_seed"] == 0
+    assert seen["old"] > 0, "the first request sees the back-filled history"
