@@ -1,10 +1,11 @@
-"""Seed the world of `world.py` into moto over HTTP, as each environment's operator role.
+"""Seed the world of `world.py` into moto, as each environment's operator role.
 
-Clusters, repositories, log groups and services are created through boto3 with the
-web-identity credentials of the environment's profile (STS served by moto), so seeding
-also proves the credentials flow. The bulk of the history (every commit's image, every
-past revision: see `History`) and the default VPC's IDs go straight into moto's models
-in this process, which keeps the demo's start-up short. What runs
+Clusters and services are created over HTTP through boto3 with the web-identity
+credentials of the environment's profile (STS served by moto), so seeding also proves
+the credentials flow and goes through the sandbox's CreateService patches. What the
+infrastructure code and the pipeline left behind (ECR repositories, log groups, every
+commit's image, every past revision: see `History`) and the default VPC's IDs go
+straight into moto's models in this process, which keeps the demo's start-up short. What runs
 (tasks, deployments) is the lifecycle layer's business; this module registers what a
 pipeline would have left behind: clusters, ECR images, log groups, task-definition
 history and services.
@@ -161,7 +162,7 @@ class SeededService:
 
 def seed_environment(session: Any, env: world.EnvironmentSpec) -> list[SeededService]:
     """Seed one environment through `session` (a boto3 Session on its web-identity profile)."""
-    ecs, ecr, logs = (session.client(name) for name in ("ecs", "ecr", "logs"))
+    ecs = session.client("ecs")
     subnets, group = default_network(env.account_id)
     history = History(env.account_id)
     ecs.create_cluster(
@@ -171,9 +172,8 @@ def seed_environment(session: Any, env: world.EnvironmentSpec) -> list[SeededSer
     )
     seeded = []
     for spec in world.SERVICES:
-        seed_registry(ecr, history, spec, env)
-        logs.create_log_group(logGroupName=f"/ecs/{spec.name}")
-        logs.put_retention_policy(logGroupName=f"/ecs/{spec.name}", retentionInDays=30)
+        seed_registry(history, spec, env)
+        history.create_log_group(logGroupName=f"/ecs/{spec.name}", retentionInDays=30)
         seeded.append(seed_service(ecs, history, env, spec, subnets, group))
     return seeded
 
@@ -197,22 +197,46 @@ def default_network(account_id: str) -> tuple[list[str], str]:
 class History:
     """The pipeline's past, written straight into moto's backends of one account.
 
-    Every commit's image (PutImage) and every revision deployed so far
-    (RegisterTaskDefinition) are 70 of the seed's ~100 calls; over HTTP they cost
-    ~0.3 s of the demo's start-up (client and server side together) for objects any
-    client then reads back over HTTP like the others. The arguments are the API's, the
-    backend methods are the ones moto's server calls for those two requests, under
-    `patches.BACKEND_LOCK` as a request would be. Everything that creates a thing a
-    pipeline or an operator would (repositories, clusters, log groups, services)
-    still goes over HTTP with the environment's web-identity credentials.
+    Every commit's image (PutImage), every revision deployed so far
+    (RegisterTaskDefinition), the repositories (CreateRepository) and the log groups
+    with their retention (CreateLogGroup, PutRetentionPolicy) are ~90 of the seed's
+    ~100 calls; over HTTP they cost ~0.4 s of the demo's start-up (client and server
+    side, and an ECR and a Logs client per environment) for objects any client then
+    reads back over HTTP like the others (tests/sandbox/test_seed.py reads them so).
+    The arguments are the API's, the backend methods are the ones moto's server calls
+    for those requests, with the values its request parsing would pass, under
+    `patches.BACKEND_LOCK` as a request would be. Clusters and services, which ecstui
+    reads and changes, still go over HTTP with the environment's web-identity
+    credentials.
     """
 
     def __init__(self, account_id: str) -> None:
         from moto.ecr.models import ecr_backends
         from moto.ecs.models import ecs_backends
+        from moto.logs.models import logs_backends
 
         self.ecr = ecr_backends[account_id][world.REGION]
         self.ecs = ecs_backends[account_id][world.REGION]
+        self.logs = logs_backends[account_id][world.REGION]
+
+    def create_repository(self, *, repositoryName: str, imageTagMutability: str,  # noqa: N803
+                          imageScanningConfiguration: dict[str, Any],  # noqa: N803
+                          tags: list[dict[str, str]]) -> None:
+        from ecstui.sandbox.patches import BACKEND_LOCK
+
+        with BACKEND_LOCK:
+            self.ecr.create_repository(
+                repository_name=repositoryName, registry_id=None, encryption_config=None,
+                image_scan_config=imageScanningConfiguration,
+                image_tag_mutability=imageTagMutability, tags=tags)
+
+    def create_log_group(self, *, logGroupName: str, retentionInDays: int) -> None:  # noqa: N803
+        """CreateLogGroup then PutRetentionPolicy, as the infrastructure code would."""
+        from ecstui.sandbox.patches import BACKEND_LOCK
+
+        with BACKEND_LOCK:
+            self.logs.create_log_group(logGroupName, {})
+            self.logs.put_retention_policy(logGroupName, retentionInDays)
 
     def put_image(self, *, repositoryName: str, imageTag: str,  # noqa: N803 (API names)
                   imageManifest: str, imageManifestMediaType: str) -> None:
@@ -231,9 +255,9 @@ class History:
             return str(self.ecs.register_task_definition(**kwargs).arn)
 
 
-def seed_registry(ecr: Any, history: History, spec: world.ServiceSpec,
+def seed_registry(history: History, spec: world.ServiceSpec,
                   env: world.EnvironmentSpec) -> None:
-    ecr.create_repository(
+    history.create_repository(
         repositoryName=spec.repository,
         imageTagMutability="MUTABLE",
         imageScanningConfiguration={"scanOnPush": True},
