@@ -26,10 +26,11 @@ class Workspace:
         """Import the AWS and GitHub SDKs now (~0.5 s of CPU), e.g. while `--demo` waits
         for its sandbox, rather than in the TUI's event loop on first use."""
         import ecstui.gateways.aws.endpoints  # noqa: F401
-        import ecstui.gateways.aws.session  # noqa: F401
+        from ecstui.gateways.aws.session import preload_models
         from ecstui.gateways.github.client import GitHubGateway
 
         GitHubGateway.preload()
+        preload_models()
 
     @property
     def environment_names(self) -> tuple[str, ...]:

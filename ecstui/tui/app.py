@@ -26,6 +26,7 @@ from ecstui.core.approvals import ApprovalsOverview
 from ecstui.core.workspace import Workspace
 from ecstui.domain.inventory import Inventory
 from ecstui.tui.github import ApprovalsLoaded, github_configured, poll_approvals
+from ecstui.tui.messages import InventoryFailed, InventoryLoaded
 from ecstui.tui.styles import load_css
 
 Loader = Callable[[Inventory | None], Awaitable[Inventory]]
@@ -78,6 +79,7 @@ class EcstuiApp(App[int]):
         self._world_ready = ready
         self._clock = clock
         self.refresh_seconds = refresh_seconds
+        self._approvals_started = False
 
     def now(self) -> datetime:
         return self._clock() if self._clock else datetime.now(UTC)
@@ -113,7 +115,19 @@ class EcstuiApp(App[int]):
         if self._world_ready is not None:  # --demo: the table fills once the seed is done
             self.notify("Starting the demo sandbox: the services appear once its world is "
                         "seeded.", title="ecstui --demo", timeout=3)
-        if github_configured(self):
+
+    # The GitHub approvals poll starts once the first inventory load has finished, either
+    # way: "what runs where" comes first, and the poll's PyGithub threads would share
+    # this process (and, with --demo, the sandbox's) with the sign-in and first load.
+    def on_inventory_loaded(self, message: InventoryLoaded) -> None:
+        self._start_approvals_poll()
+
+    def on_inventory_failed(self, message: InventoryFailed) -> None:
+        self._start_approvals_poll()
+
+    def _start_approvals_poll(self) -> None:
+        if not self._approvals_started and github_configured(self):
+            self._approvals_started = True
             poll_approvals(self, self.github_poll_seconds)
 
     def on_approvals_loaded(self, message: ApprovalsLoaded) -> None:

@@ -96,3 +96,34 @@ async def test_approve_in_the_tui_rolls_prod_to_the_sha(fresh_world) -> None:  #
         await wait_for(pilot, lambda: run.conclusion == "success")
         assert run.reviews[0].comment == "ship it"
     assert fresh_world.github.violations == []
+
+
+@pytest.mark.parametrize("outcome", ["loaded", "failed", "crashed"])
+async def test_approvals_poll_waits_for_the_first_inventory(frozen, outcome) -> None:  # type: ignore[no-untyped-def]
+    """'What runs where' first: GitHub is asked only once the first load has finished,
+    however it finished (a failed or crashing load must not leave approvals unpolled)."""
+    import asyncio
+
+    from ecstui.errors import OperationError
+
+    app = github_app(frozen)
+    release = asyncio.Event()
+    fixed = app._loader
+
+    async def loader(previous: object) -> object:
+        await release.wait()
+        if outcome == "failed":
+            raise OperationError("ECS is unreachable.")
+        if outcome == "crashed":
+            raise RuntimeError("a bug")
+        return await fixed(previous)
+
+    app._loader = loader
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.5)
+        assert frozen.requests == [] and app.approvals is None
+        release.set()
+        await wait_for(pilot, lambda: app.approvals is not None)
+        assert frozen.requests
+        assert (app.inventory is not None) is (outcome == "loaded")
+        assert (app.main_screen.load_error is not None) is (outcome != "loaded")

@@ -220,3 +220,46 @@ async def test_the_fleet_view_without_definitions_says_what_a_full_load_says(set
         assert [getattr(lean, f) for f in facts] == [getattr(full, f) for f in facts], lean.name
     (edge,) = fleet.find("edge-proxy", "prod")  # `:latest` is seen without the definition
     assert edge.task_definition is None and edge.mutable_tag
+
+
+PRELOAD_THEN_LOAD = r'''
+import asyncio, json, sys
+from ecstui.core.workspace import Workspace
+Workspace.preload()
+import botocore.loaders
+read = []
+original = botocore.loaders.JSONFileLoader.load_file
+def load_file(self, file_path):
+    read.append(file_path)
+    return original(self, file_path)
+botocore.loaders.JSONFileLoader.load_file = load_file
+from ecstui.config import load_settings
+from ecstui.core.inventory import load_inventory, warm_up
+async def main():
+    workspace = Workspace(load_settings(sys.argv[1]))
+    try:
+        await warm_up(workspace)
+        inventory = await load_inventory(workspace)
+    finally:
+        await workspace.close()
+    print(json.dumps({"services": len(inventory.services), "read": read}))
+asyncio.run(main())
+'''
+
+
+def test_preload_parses_the_models_the_first_inventory_needs(sandbox, sandbox_env) -> None:  # type: ignore[no-untyped-def]
+    """`--demo` preloads while its sandbox starts: signing in and the first inventory then
+    parse no service model or endpoints file on the event loop."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", PRELOAD_THEN_LOAD, str(sandbox.config_path)],
+                          env=sandbox_env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["services"] == 2 * len(world.SERVICES)
+    heavy = [p for p in seen["read"] if p.endswith(("service-2", "endpoints",
+                                                    "endpoint-rule-set-1", "paginators-1"))]
+    assert heavy == []

@@ -108,13 +108,11 @@ class MainScreen(Screen[None]):
         self._arm()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A bug in a load must not stop the refresh loop or the app."""
+        """A bug in a load must not stop the refresh loop or the app: it fails like any
+        other load (and the app hears of it, as of every load's outcome)."""
         if event.worker.group == "inventory" and event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.load_error = f"{type(error).__name__}: {error}"
-            self.notify(f"{type(error).__name__}: {error}", title="Refresh failed",
-                        severity="error", timeout=8)
-            self._arm()
+            self.post_message(InventoryFailed(f"{type(error).__name__}: {error}"))
 
     def _arm(self) -> None:
         if self._timer is not None:
