@@ -33,6 +33,7 @@ from ecstui.gateways.aws.ecs import (
     deployments_from_api,
     ecs_gateway,
     events_from_api,
+    gather_all,
     name_of,
 )
 
@@ -117,17 +118,22 @@ async def _environment(
         session = workspace.session(settings.name)
         region = session.region or region
         gateway = ecs_gateway(session)
-        identity_call = _identity(session)
-        clusters_call = _clusters(gateway, settings, previous)
-        identity, clusters = await asyncio.gather(identity_call, clusters_call)
         ecr = ecr_gateway(session)
-        results = await asyncio.gather(
-            *(
-                _cluster(workspace.settings, settings.name, gateway, ecr, c, service)
-                for c in clusters
-            ),
-            return_exceptions=True,
-        )
+
+        async def clusters_loaded() -> tuple[list[str], list[Any]]:
+            clusters = await _clusters(gateway, settings, previous)
+            return clusters, await asyncio.gather(
+                *(
+                    _cluster(workspace.settings, settings.name, gateway, ecr, c, service)
+                    for c in clusters
+                ),
+                return_exceptions=True,
+            )
+
+        # Who we are (GetCallerIdentity) is not a round trip the reads wait for; a failed
+        # identity (wrong account, say) still fails the environment and cancels the reads.
+        identity, (clusters, results) = await gather_all(
+            [_identity(session), clusters_loaded()])
     except EcstuiError as error:
         failed = {"error": error.message, "error_exit_code": int(error.exit_code)}
         if previous is None:

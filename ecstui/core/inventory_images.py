@@ -54,7 +54,10 @@ def enrich_definition(
 
 
 def enrich_task(ecr: EcrGateway, task: Task, definition: TaskDefinition | None) -> Task:
-    """Fill in what DescribeTasks left out: the image string and the SHA of a digest."""
+    """Fill in what DescribeTasks left out: the image string and the SHA of a digest.
+
+    The task itself when nothing is missing (the usual case: a tag that is the SHA, and
+    the digest), so a fleet of tasks is not copied for nothing on every refresh."""
     runs = []
     for run in task.containers:
         image = run.image
@@ -65,6 +68,11 @@ def enrich_task(ecr: EcrGateway, task: Task, definition: TaskDefinition | None) 
             image = declared.image.with_digest(image.digest or declared.image.digest)
         elif image.tag is None and declared is not None and declared.image.sha:
             image = image.with_tag(declared.image.tag)
+        image = _with_sha(ecr, image)
         named = _with_sha(ecr, run.declared) if run.declared else None
-        runs.append(dataclasses.replace(run, image=_with_sha(ecr, image), declared=named))
+        if image is not run.image or named is not run.declared:
+            run = dataclasses.replace(run, image=image, declared=named)
+        runs.append(run)
+    if all(new is old for new, old in zip(runs, task.containers, strict=True)):
+        return task
     return dataclasses.replace(task, containers=tuple(runs))

@@ -7,6 +7,7 @@ string in a task definition may carry a tag, a digest, both, or neither.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 MUTABLE_TAGS = frozenset({"latest", "main", "master", "stable", "prod", "production", "staging"})
 
 
+@functools.lru_cache(maxsize=4096)  # a fleet repeats a few tags thousands of times
 def is_git_sha(value: str | None) -> bool:
     return bool(value) and GIT_SHA.match(value or "") is not None
 
