@@ -30,6 +30,7 @@ from ecstui.errors import AuthError, ConfigError, EcstuiError
 from ecstui.gateways.aws.credential_policy import CredentialPolicy, advice
 from ecstui.gateways.aws.endpoints import endpoint_warnings, is_loopback
 from ecstui.gateways.aws.errors import translate
+from ecstui.gateways.aws.httpsession import SharedContextHTTPSession
 from ecstui.gateways.aws.timestamps import install as parse_timestamps_as_utc
 
 __all__ = ["AwsSession", "endpoint_warnings"]
@@ -85,6 +86,9 @@ class AwsSession:
         if env.region:
             # Also used by the credential providers' own STS/SSO clients.
             self._session.set_config_variable("region", env.region)
+        # The providers' clients too share the process's SSL context (see httpsession.py).
+        self._session.set_default_client_config(
+            AioConfig(http_session_cls=SharedContextHTTPSession))
         self._stack = AsyncExitStack()
         self._clients: dict[str, Any] = {}
         self._client_lock = asyncio.Lock()
@@ -203,7 +207,8 @@ class AwsSession:
 
     async def _create_client(self, service: str) -> Any:
         region = self.region
-        options: dict[str, Any] = {"retries": RETRIES, "max_pool_connections": MAX_POOL_CONNECTIONS}
+        options: dict[str, Any] = {"retries": RETRIES, "max_pool_connections": MAX_POOL_CONNECTIONS,
+                                   "http_session_cls": SharedContextHTTPSession}
         try:
             if service == "logs":
                 # StartLiveTail's `stream-` host prefix breaks loopback endpoints (moto).
