@@ -11,12 +11,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# An editable install leaves ecstui's own modules uncompiled, and where
+# PYTHONDONTWRITEBYTECODE is set every launch compiles them again (~0.1 s of
+# `make demo`'s start-up): compile them once here, as pip does for a wheel.
 $(STAMP_DEMO): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[demo]'
+	$(BIN)/python -m compileall -q ecstui
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,demo]'
+	$(BIN)/python -m compileall -q ecstui
 	touch $@ $(STAMP_DEMO)
 
 demo: $(STAMP_DEMO)  ## Launch the TUI on the built-in sandbox.

@@ -3,7 +3,15 @@
 Run as a child process by benchmarks/startup.py: the same path as `ecstui --demo`
 (run_in_demo starts the sandbox's child process and preloads the TUI, then the app
 loads the inventory), with the app headless, exiting after the first inventory is
-painted. Prints one JSON line.
+painted. Prints one JSON line: the moments below, in seconds from process start.
+
+    preloaded     the TUI's imports and botocore models are loaded (while the child starts)
+    app_start     the sandbox child's servers are up and the app starts
+    signing_in    the sign-in (warm_up) starts, right after the first frame
+    seeded        the child has seeded the world
+    signed_in     the sign-in is done
+    load_start / load_end   the first inventory load
+    data          the main screen has painted it
 """
 
 from __future__ import annotations
@@ -14,18 +22,43 @@ T0 = time.perf_counter()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+from typing import Any  # noqa: E402
+
+MOMENTS: dict[str, float] = {}
+
+
+def mark(name: str) -> None:
+    MOMENTS.setdefault(name, time.perf_counter() - T0)
+
+
+def timed(module: Any, name: str, start: str, end: str) -> None:
+    """Wrap `module.name` (an async function) to mark when its first call starts and ends."""
+    original = getattr(module, name)
+
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        mark(start)
+        try:
+            return await original(*args, **kwargs)
+        finally:
+            mark(end)
+
+    setattr(module, name, wrapper)
 
 
 def main() -> int:
     from ecstui.cli.demo import run_in_demo
 
     def run(args: argparse.Namespace) -> int:
+        import ecstui.core.inventory
         from ecstui.config import load_settings
         from ecstui.core.workspace import Workspace
         from ecstui.domain.inventory import Inventory
         from ecstui.tui.app import EcstuiApp
 
-        ready = time.perf_counter()
+        mark("app_start")
+        # The app imports both by name at call time, so the wrappers are what it calls.
+        timed(ecstui.core.inventory, "warm_up", "signing_in", "signed_in")
+        timed(ecstui.core.inventory, "load_inventory", "load_start", "load_end")
 
         class Timed(EcstuiApp):
             def on_mount(self) -> None:  # Textual calls EcstuiApp.on_mount too (MRO)
@@ -36,30 +69,29 @@ def main() -> int:
                     self.call_after_refresh(self._report, inventory)
 
             def _report(self, inventory: Inventory) -> None:
-                now = time.perf_counter()
-                rows = len(inventory.services)
+                mark("data")
                 errors = [e.error for e in inventory.environments if e.error]
-                print(json.dumps({"sandbox_ready": ready - T0, "data": now - T0,
-                                  "app_to_data": now - ready, "seeded": seeded[0] - T0,
-                                  "seed_to_data": now - seeded[0], "services": rows,
+                print(json.dumps({**MOMENTS, "services": len(inventory.services),
                                   "errors": errors}), flush=True)
                 self.exit(0)
 
-        # `--demo` opens the TUI while the world is seeded, when run_in_demo does so.
-        wait = getattr(args, "wait_for_world", None)
-        seeded = [ready]
+        wait = args.wait_for_world
 
         async def timed_wait() -> None:
             await wait()
-            seeded[0] = max(seeded[0], time.perf_counter())
+            mark("seeded")
 
-        app = Timed(Workspace(load_settings(args.config)),
-                    **({"ready": timed_wait} if wait else {}))
+        app = Timed(Workspace(load_settings(args.config)), ready=timed_wait)
         return int(app.run(headless=True, size=(150, 40)) or 0)
 
     from ecstui.cli.commands.tui import preload
 
-    return run_in_demo(run, argparse.Namespace(config=None, command="tui"), preload=preload)
+    def timed_preload() -> None:
+        preload()
+        mark("preloaded")
+
+    return run_in_demo(run, argparse.Namespace(config=None, command="tui"),
+                       preload=timed_preload)
 
 
 if __name__ == "__main__":

@@ -52,8 +52,9 @@ def available() -> bool:
     return shutil.which("tmux") is not None and ECSTUI.exists()
 
 
-def launch() -> dict[str, float]:
-    """One launch: seconds from start to first paint, to the whole world, and to exit."""
+def launch(command: list[str] | None = None) -> dict[str, float]:
+    """One launch of `ecstui --demo` (or `command`, e.g. the baseline table app): seconds
+    from start to first paint, to the whole world, and to exit."""
     socket = f"ecstui-bench-{uuid.uuid4().hex[:8]}"
     wanted = expected_rows()
     with tempfile.TemporaryDirectory(prefix="ecstui-bench-") as tmp:
@@ -67,7 +68,8 @@ def launch() -> dict[str, float]:
                                   capture_output=True, timeout=10, check=True).stdout
 
         started = time.perf_counter()
-        tmux("new-session", "-d", "-x", "170", "-y", "40", "-s", "bench", str(ECSTUI), "--demo")
+        tmux("new-session", "-d", "-x", "170", "-y", "40", "-s", "bench",
+             *(command or [str(ECSTUI), "--demo"]))
         times: dict[str, float] = {}
         screen = ""
         socket_path = Path(tmux("display-message", "-p", "#{socket_path}").strip())
