@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from ecstui.domain.images import ImageRef
 from ecstui.domain.inventory_view import (
     duration,
     identity_text,
@@ -18,6 +19,7 @@ from ecstui.domain.inventory_view import (
 )
 from ecstui.gateways.aws.ecs import (
     circuit_breaker_from_api,
+    container_run_from_api,
     deployments_from_api,
     task_definition_from_api,
     task_from_api,
@@ -139,3 +141,23 @@ def test_json_document_matches_the_published_schema() -> None:
     document = json.loads(json.dumps(inventory_document(fixed_inventory(), NOW)))
     jsonschema.validate(document, schema)
     assert document["generated_at"] == "2026-11-28T09:00:00Z"
+
+
+OTHER = "sha256:" + "d" * 64
+
+
+@pytest.mark.parametrize(("raw", "image", "declared"), [
+    ({"image": f"{REPO}:{SHA}", "imageDigest": DIGEST},  # a tag, resolved by ECS
+     ImageRef(REPO, SHA, DIGEST), ImageRef(REPO, SHA, None)),
+    ({"image": f"{REPO}@{DIGEST}", "imageDigest": DIGEST},  # pinned by digest
+     ImageRef(REPO, None, DIGEST), ImageRef(REPO, None, DIGEST)),
+    ({"image": f"{REPO}@{DIGEST}", "imageDigest": OTHER},  # what runs wins
+     ImageRef(REPO, None, OTHER), ImageRef(REPO, None, DIGEST)),
+    ({"image": f"{REPO}:{SHA}"},  # not resolved yet
+     ImageRef(REPO, SHA, None), ImageRef(REPO, SHA, None)),
+    ({"imageDigest": DIGEST},  # no image string reported: the definition has it
+     ImageRef("", None, DIGEST), None),
+])
+def test_a_container_runs_its_declared_image_at_the_reported_digest(raw, image, declared) -> None:  # type: ignore[no-untyped-def]
+    run = container_run_from_api({"name": "app", **raw})
+    assert (run.image, run.declared) == (image, declared)

@@ -214,19 +214,30 @@ def task_definition_from_api(
     )
 
 
-def task_from_api(raw: Mapping[str, Any]) -> Task:
-    containers = tuple(
-        ContainerRun(
-            name=c.get("name", ""),
-            image=ImageRef.parse(c.get("image", ""), c.get("imageDigest")),
-            last_status=c.get("lastStatus", ""),
-            declared=ImageRef.parse(c["image"]) if c.get("image") else None,
-            health_status=c.get("healthStatus", "UNKNOWN"),
-            exit_code=c.get("exitCode"),
-            reason=c.get("reason"),
-        )
-        for c in raw.get("containers", [])
+def container_run_from_api(raw: Mapping[str, Any]) -> ContainerRun:
+    """One container of a task: the image it declares, and that image at the digest ECS
+    resolved (the string is parsed once: a fleet has thousands of containers)."""
+    declared = ImageRef.parse(raw["image"]) if raw.get("image") else None
+    digest = raw.get("imageDigest")
+    if declared is None:
+        image = ImageRef("", None, digest)
+    elif digest and digest != declared.digest:
+        image = declared.with_digest(digest)
+    else:
+        image = declared
+    return ContainerRun(
+        name=raw.get("name", ""),
+        image=image,
+        last_status=raw.get("lastStatus", ""),
+        declared=declared,
+        health_status=raw.get("healthStatus", "UNKNOWN"),
+        exit_code=raw.get("exitCode"),
+        reason=raw.get("reason"),
     )
+
+
+def task_from_api(raw: Mapping[str, Any]) -> Task:
+    containers = tuple(container_run_from_api(c) for c in raw.get("containers", []))
     return Task(
         arn=raw["taskArn"],
         task_definition_arn=raw.get("taskDefinitionArn", ""),

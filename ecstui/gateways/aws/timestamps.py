@@ -15,10 +15,12 @@ from typing import Any
 
 from botocore.utils import parse_timestamp as botocore_parse_timestamp
 
+_EPOCH_TYPES = (float, int)  # exactly these: JSON numbers (bool is an int subclass)
+
 
 def parse_timestamp(value: Any) -> datetime:
     """A response timestamp as an aware UTC datetime (the same instant botocore gives)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if type(value) in _EPOCH_TYPES:
         return datetime.fromtimestamp(value, UTC)
     return botocore_parse_timestamp(value).astimezone(UTC)
 
