@@ -23,8 +23,9 @@ class Workspace:
 
     @staticmethod
     def preload() -> None:
-        """Import the AWS and GitHub SDKs now (~0.5 s of CPU), e.g. while `--demo` waits
-        for its sandbox, rather than in the TUI's event loop on first use."""
+        """Import the AWS and GitHub SDKs and parse the botocore models the first
+        inventory reads now (~0.5 s of CPU), e.g. while `--demo` waits for its sandbox,
+        rather than in the TUI's event loop on first use."""
         import ecstui.gateways.aws.endpoints  # noqa: F401
         from ecstui.gateways.aws.session import preload_models
         from ecstui.gateways.github.client import GitHubGateway
