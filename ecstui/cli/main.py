@@ -104,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in AWS_COMMANDS:
         run = with_endpoint_warnings(run)  # stray endpoint overrides, before any output
     try:
+        check = getattr(command, "check", None)
+        if check is not None:  # usage errors before any sandbox starts or request is sent
+            check(args)
         if args.demo and args.command != "sandbox":
             from ecstui.cli.demo import run_in_demo
 

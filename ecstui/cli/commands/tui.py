@@ -7,11 +7,27 @@ ctrl+p opens the command palette. `--env` and `--service` narrow what it loads.
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--refresh", type=float, default=10.0, metavar="SECONDS",
                         help="seconds between automatic refreshes (default: 10)")
+
+
+def check(args: argparse.Namespace) -> None:
+    """Before anything starts (a `--demo` sandbox included): the TUI needs a terminal.
+
+    Without one (a pipe, a cron job, `</dev/null`) Textual would wait forever for a
+    terminal that never answers; scripts want `ecstui status` instead."""
+    from ecstui.errors import UsageError
+
+    missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout))
+               if stream is None or not stream.isatty()]
+    if missing:
+        raise UsageError(f"The terminal UI needs a terminal, and standard "
+                         f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                         f"not one; for scripts use `ecstui status` (add `--output json`).")
 
 
 def preload() -> None:
