@@ -163,7 +163,7 @@ async def test_tui_shows_the_same_dispatch_plan_and_rolls_out(fresh_world) -> No
             await wait_for(pilot, lambda: app.main_screen.selected_service is not None)
             await pilot.press("p")
             await wait_for(pilot, lambda: isinstance(app.screen, PromoteOptionsScreen))
-            await pilot.press("enter")
+            await type_into(pilot, "#promote-sha", "enter")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmChangeScreen))
             text = str(app.screen.query_one("#change-plan-text").render())
             dispatch_step = next(line for line in plan.render().splitlines()

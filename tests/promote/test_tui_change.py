@@ -55,7 +55,7 @@ async def test_promote_confirmation_needs_the_service_name_then_rolls_out(
         await wait_for(pilot, lambda: app.main_screen.selected_service is not None)
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, PromoteOptionsScreen))
-        await pilot.press("enter")  # empty SHA: what pre-prod runs
+        await type_into(pilot, "#promote-sha", "enter")  # empty SHA: what pre-prod runs
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmChangeScreen))
         confirm = app.screen
         text = str(confirm.query_one("#change-plan-text").render())
@@ -105,7 +105,7 @@ async def test_a_refused_plan_offers_no_apply_button(fresh_world, workspace) -> 
         await wait_for(pilot, lambda: app.main_screen.selected_service is not None)
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, PromoteOptionsScreen))
-        await pilot.press("enter")
+        await type_into(pilot, "#promote-sha", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmChangeScreen))
         assert not app.screen.query("#change-apply")
         assert "REFUSED" in str(app.screen.query_one("#change-plan-text").render())
