@@ -30,6 +30,7 @@ from ecstui.tui.messages import InventoryFailed, InventoryLoaded
 from ecstui.tui.styles import load_css
 
 Loader = Callable[[Inventory | None], Awaitable[Inventory]]
+APPROVALS_AT_LATEST = 3.0  # seconds after start: the approvals poll waits no longer
 Clock = Callable[[], datetime]
 REFRESH_SECONDS = 10.0
 
@@ -112,13 +113,16 @@ class EcstuiApp(App[int]):
 
         self.warn_about_endpoints()
         self.push_screen(MainScreen())
+        self.set_timer(APPROVALS_AT_LATEST, self._start_approvals_poll)
         if self._world_ready is not None:  # --demo: the table fills once the seed is done
             self.notify("Starting the demo sandbox: the services appear once its world is "
                         "seeded.", title="ecstui --demo", timeout=3)
 
     # The GitHub approvals poll starts once the first inventory load has finished, either
-    # way: "what runs where" comes first, and the poll's PyGithub threads would share
-    # this process (and, with --demo, the sandbox's) with the sign-in and first load.
+    # way, or APPROVALS_AT_LATEST seconds after start if it is still going (AWS slow or
+    # down must not hide the runs waiting for a reviewer): "what runs where" comes first,
+    # and the poll's PyGithub threads would share this process (and, with --demo, the
+    # sandbox's) with the sign-in and first load.
     def on_inventory_loaded(self, message: InventoryLoaded) -> None:
         self._start_approvals_poll()
 

@@ -98,14 +98,16 @@ async def test_approve_in_the_tui_rolls_prod_to_the_sha(fresh_world) -> None:  #
     assert fresh_world.github.violations == []
 
 
-@pytest.mark.parametrize("outcome", ["loaded", "failed", "crashed"])
-async def test_approvals_poll_waits_for_the_first_inventory(frozen, outcome) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("outcome", ["loaded", "failed", "crashed", "hangs"])
+async def test_approvals_poll_waits_for_the_first_inventory(frozen, outcome, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """'What runs where' first: GitHub is asked only once the first load has finished,
-    however it finished (a failed or crashing load must not leave approvals unpolled)."""
+    however it finished (a failed or crashing load must not leave approvals unpolled),
+    or a few seconds after start while it hangs (AWS down must not hide approvals)."""
     import asyncio
 
     from ecstui.errors import OperationError
 
+    monkeypatch.setattr("ecstui.tui.app.APPROVALS_AT_LATEST", 1.5)
     app = github_app(frozen)
     release = asyncio.Event()
     fixed = app._loader
@@ -122,8 +124,10 @@ async def test_approvals_poll_waits_for_the_first_inventory(frozen, outcome) -> 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.5)
         assert frozen.requests == [] and app.approvals is None
-        release.set()
+        if outcome != "hangs":
+            release.set()
         await wait_for(pilot, lambda: app.approvals is not None)
         assert frozen.requests
         assert (app.inventory is not None) is (outcome == "loaded")
-        assert (app.main_screen.load_error is not None) is (outcome != "loaded")
+        assert (app.main_screen.load_error is not None) is (outcome in ("failed", "crashed"))
+        release.set()
