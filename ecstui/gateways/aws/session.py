@@ -61,14 +61,13 @@ FIRST_LOAD_MODELS = (("sts", "service-2"), ("sts", "endpoint-rule-set-1"),
 def preload_models() -> None:
     """Parse the data files of the first inventory into the shared loader now (`--demo`
     does it while its sandbox starts), so signing in does not wait for them."""
-    try:
-        data_path = AioSession().get_config_variable("data_path")
-    except BotoCoreError:  # e.g. AWS_PROFILE names a missing profile: reported on use
-        return
-    loader = shared_loader(data_path)
-    loader.load_data("endpoints")
-    for service, kind in FIRST_LOAD_MODELS:
-        loader.load_service_model(service, kind)
+    # Only a head start: whatever fails here (AWS_PROFILE naming a missing profile, a
+    # custom data path without a model) fails again, and is reported, on first use.
+    with contextlib.suppress(BotoCoreError):
+        loader = shared_loader(AioSession().get_config_variable("data_path"))
+        loader.load_data("endpoints")
+        for service, kind in FIRST_LOAD_MODELS:
+            loader.load_service_model(service, kind)
 
 
 class AwsSession:
@@ -86,7 +85,8 @@ class AwsSession:
         if env.region:
             # Also used by the credential providers' own STS/SSO clients.
             self._session.set_config_variable("region", env.region)
-        # The providers' clients too share the process's SSL context (see httpsession.py).
+        # Every client of this session, the credential providers' own included, shares
+        # the process's SSL context (see httpsession.py).
         self._session.set_default_client_config(
             AioConfig(http_session_cls=SharedContextHTTPSession))
         self._stack = AsyncExitStack()
@@ -207,8 +207,8 @@ class AwsSession:
 
     async def _create_client(self, service: str) -> Any:
         region = self.region
-        options: dict[str, Any] = {"retries": RETRIES, "max_pool_connections": MAX_POOL_CONNECTIONS,
-                                   "http_session_cls": SharedContextHTTPSession}
+        # The session's default client config (see __init__) adds the HTTP session class.
+        options: dict[str, Any] = {"retries": RETRIES, "max_pool_connections": MAX_POOL_CONNECTIONS}
         try:
             if service == "logs":
                 # StartLiveTail's `stream-` host prefix breaks loopback endpoints (moto).
