@@ -19,25 +19,23 @@ def test_no_terminal_is_a_usage_error_not_a_hang(argv: list[str], tmp_path) -> N
     assert done.stdout == ""  # no escape codes written into the pipe
 
 
-def test_a_terminal_on_output_only_names_the_input() -> None:
+def test_a_terminal_on_output_only_names_the_input(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import argparse
+
     from ecstui.cli.commands import tui
-
-    class Terminal:
-        def isatty(self) -> bool:
-            return True
-
-    class Pipe:
-        def isatty(self) -> bool:
-            return False
-
     from ecstui.errors import UsageError
 
-    saved = sys.stdin, sys.stdout
-    try:
-        sys.stdin, sys.stdout = Pipe(), Terminal()  # type: ignore[assignment]
-        with pytest.raises(UsageError, match="standard input is not one"):
-            tui.check(None)  # type: ignore[arg-type]
-        sys.stdin, sys.stdout = Terminal(), Terminal()  # type: ignore[assignment]
-        tui.check(None)  # type: ignore[arg-type]
-    finally:
-        sys.stdin, sys.stdout = saved
+    class Stream:
+        def __init__(self, tty: bool) -> None:
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    args = argparse.Namespace()
+    monkeypatch.setattr(sys, "stdin", Stream(False))
+    monkeypatch.setattr(sys, "stdout", Stream(True))
+    with pytest.raises(UsageError, match="standard input is not one"):
+        tui.check(args)
+    monkeypatch.setattr(sys, "stdin", Stream(True))
+    tui.check(args)  # both terminals: the TUI may start

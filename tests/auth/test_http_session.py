@@ -23,11 +23,42 @@ def test_the_verifying_context_is_built_once_and_still_verifies() -> None:
     assert unverified is not first and unverified.verify_mode == ssl.CERT_NONE
 
 
-def test_a_proxy_or_a_client_certificate_gets_contexts_of_its_own(tmp_path) -> None:
+def client_certificate(tmp_path) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A self-signed certificate and its key, as files (what `client_cert` names)."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ecstui-test")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1)
+            .not_valid_before(now).not_valid_after(now + timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = tmp_path / "client.pem", tmp_path / "client.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+def test_a_proxy_or_a_client_certificate_gets_contexts_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Both change the context they are given: a shared one would carry a client's
+    certificate to every connection of the process."""
     shared, _ = SharedContextHTTPSession(verify=True)._build_ssl_contexts(None)
     own, proxy = SharedContextHTTPSession(verify=True)._build_ssl_contexts(
         "http://proxy.example:3128")
     assert own is not shared and proxy is not None and proxy is not shared
+    with_cert, _ = SharedContextHTTPSession(
+        verify=True, client_cert=client_certificate(tmp_path))._build_ssl_contexts(None)
+    assert with_cert is not shared
+    again, _ = SharedContextHTTPSession(verify=True)._build_ssl_contexts(None)
+    assert again is shared  # the certificate went to its own context only
 
 
 async def test_every_client_of_a_load_shares_one_context(fresh_world, monkeypatch) -> None:

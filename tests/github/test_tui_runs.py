@@ -106,11 +106,10 @@ async def test_approvals_poll_waits_for_the_first_inventory(frozen, outcome, mon
     import asyncio
 
     from ecstui.errors import OperationError
+    from tests.inventory.fixed import fixed_inventory
 
     monkeypatch.setattr("ecstui.tui.app.APPROVALS_AT_LATEST", 1.5)
-    app = github_app(frozen)
     release = asyncio.Event()
-    fixed = app._loader
 
     async def loader(previous: object) -> object:
         await release.wait()
@@ -118,9 +117,9 @@ async def test_approvals_poll_waits_for_the_first_inventory(frozen, outcome, mon
             raise OperationError("ECS is unreachable.")
         if outcome == "crashed":
             raise RuntimeError("a bug")
-        return await fixed(previous)
+        return fixed_inventory()
 
-    app._loader = loader
+    app = github_app(frozen, loader)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.5)
         assert frozen.requests == [] and app.approvals is None

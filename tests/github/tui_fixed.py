@@ -15,15 +15,16 @@ from tests.inventory.fixed import NOW, fixed_inventory
 SIZE = (160, 40)
 
 
-def github_app(github: GitHubSandbox) -> Any:
-    """The TUI with the fixed inventory, GitHub settings naming every world repository."""
+def github_app(github: GitHubSandbox, loader: Any = None) -> Any:
+    """The TUI with the fixed inventory (or `loader`'s), GitHub settings naming every world
+    repository."""
     from ecstui.config import EnvironmentSettings, GitHubSettings, ServiceSettings, Settings
     from ecstui.core.workspace import Workspace
     from ecstui.tui.app import EcstuiApp
 
     inventory = fixed_inventory()
 
-    async def loader(previous: object) -> Any:
+    async def fixed(previous: object) -> Any:
         return inventory
 
     settings = Settings(
@@ -34,7 +35,7 @@ def github_app(github: GitHubSandbox) -> Any:
         github=GitHubSettings(api_url=github.url),
         promote_from="pre-prod", promote_to="prod",
     )
-    app = EcstuiApp(Workspace(settings), loader=loader, clock=lambda: NOW,
+    app = EcstuiApp(Workspace(settings), loader=loader or fixed, clock=lambda: NOW,
                     refresh_seconds=3600.0)
     app.github_poll_seconds = 3600.0
     return app
