@@ -2,6 +2,7 @@
 
 Keys: / filter, enter detail, s sort, r refresh, ? help, esc back, q quit;
 ctrl+p opens the command palette. `--env` and `--service` narrow what it loads.
+It needs a terminal (standard input and output); scripts use `ecstui status`.
 """
 
 from __future__ import annotations
